@@ -1,0 +1,375 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
+from odoo.tools import SQL, format_datetime
+
+
+class HelpdeskTicket(models.Model):
+    _inherit = "helpdesk.ticket"
+
+    purifier_id = fields.Char(
+        string="Purifier ID",
+        index=True,
+        tracking=True,
+        copy=False,
+        help="Serial number of the customer's device. Mandatory for a ticket to "
+        "be handled by Collections.",
+    )
+    is_collection_ticket = fields.Boolean(
+        string="In Collections",
+        related="team_id.is_collection_team",
+        store=True,
+    )
+    tech_visit_requested = fields.Boolean(
+        string="Tech Visit Requested",
+        tracking=True,
+        help="The customer asked for a technician visit. The field team takes the "
+        "ticket only once the customer's overdue amount is cleared.",
+    )
+    company_currency_id = fields.Many2one(related="company_id.currency_id")
+    partner_overdue_amount = fields.Monetary(
+        string="Customer Overdue",
+        currency_field="company_currency_id",
+        compute="_compute_partner_overdue_amount",
+        help="What the customer owes on invoices past their due date.",
+    )
+    collection_transfer_date = fields.Datetime(
+        string="Transferred On", readonly=True, copy=False
+    )
+    collection_transferred_by_id = fields.Many2one(
+        comodel_name="res.users", string="Transferred By", readonly=True, copy=False
+    )
+    collection_transfer_reason = fields.Text(
+        string="Transfer Reason", readonly=True, copy=False
+    )
+    collection_origin_team_id = fields.Many2one(
+        comodel_name="helpdesk.ticket.team",
+        string="Came From Team",
+        readonly=True,
+        copy=False,
+        help="Team the ticket was in before it reached Collections.",
+    )
+    callback_deadline = fields.Datetime(
+        string="Callback Deadline",
+        tracking=True,
+        copy=False,
+        help="When the customer was promised a call back from Collections.",
+    )
+    first_contact_date = fields.Datetime(
+        string="First Contact",
+        readonly=True,
+        copy=False,
+        help="When Collections first logged a contact with the customer.",
+    )
+    callback_sla_state = fields.Selection(
+        selection=[
+            ("pending", "Pending"),
+            ("on_time", "On Time"),
+            ("late", "Late"),
+        ],
+        string="Callback SLA",
+        compute="_compute_callback_sla_state",
+        search="_search_callback_sla_state",
+    )
+
+    @api.depends("partner_id", "company_id")
+    def _compute_partner_overdue_amount(self):
+        self.partner_overdue_amount = 0.0
+        for company, tickets in self.filtered("partner_id").grouped("company_id").items():
+            amounts = tickets.partner_id._collection_overdue_amounts(company)
+            for ticket in tickets:
+                ticket.partner_overdue_amount = amounts.get(
+                    ticket.partner_id.commercial_partner_id.id, 0.0
+                )
+
+    @api.depends("callback_deadline", "first_contact_date")
+    def _compute_callback_sla_state(self):
+        now = fields.Datetime.now()
+        for ticket in self:
+            deadline = ticket.callback_deadline
+            contact = ticket.first_contact_date
+            if not deadline:
+                ticket.callback_sla_state = False
+            elif contact:
+                ticket.callback_sla_state = "on_time" if contact <= deadline else "late"
+            else:
+                ticket.callback_sla_state = "late" if now > deadline else "pending"
+
+    def _search_callback_sla_state(self, operator, value):
+        """Search the SLA state in SQL: it compares two columns and the clock."""
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        states = [state for state in value if state]
+
+        def to_sql(model, alias, query):
+            deadline = model._field_to_sql(alias, "callback_deadline", query)
+            contact = model._field_to_sql(alias, "first_contact_date", query)
+            now = fields.Datetime.now()
+            conditions = {
+                "pending": SQL("(%s IS NULL AND %s >= %s)", contact, deadline, now),
+                "on_time": SQL("(%s IS NOT NULL AND %s <= %s)", contact, contact, deadline),
+                "late": SQL(
+                    "((%s IS NOT NULL AND %s > %s) OR (%s IS NULL AND %s < %s))",
+                    contact, contact, deadline, contact, deadline, now,
+                ),
+            }
+            parts = [conditions[state] for state in states]
+            if False in value:
+                parts.append(SQL("%s IS NULL", deadline))
+            return SQL("(%s)", SQL(" OR ").join(parts)) if parts else SQL("FALSE")
+
+        domain = Domain.custom(to_sql=to_sql)
+        return domain if operator == "in" else ~domain
+
+    @api.constrains("purifier_id", "company_id")
+    def _check_purifier_id(self):
+        for ticket in self.filtered("purifier_id"):
+            if not ticket.company_id._collection_purifier_matches(ticket.purifier_id):
+                raise ValidationError(ticket._collection_purifier_error())
+
+    @api.constrains("team_id", "tech_visit_requested", "partner_id")
+    def _check_tech_visit_overdue(self):
+        """The SOP schedules a tech visit only once the overdue amount is cleared."""
+        for ticket in self:
+            field_team = ticket.company_id.collection_operations_team_id
+            if (
+                ticket.tech_visit_requested
+                and field_team
+                and ticket.team_id == field_team
+                and ticket.partner_overdue_amount > 0
+            ):
+                raise ValidationError(ticket._collection_tech_visit_error())
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._collection_clean_vals(vals)
+        tickets = super().create(vals_list)
+        tickets._collection_return_without_purifier()
+        return tickets
+
+    def write(self, vals):
+        self._collection_clean_vals(vals)
+        arriving, origins = self.browse(), {}
+        if vals.get("team_id"):
+            new_team = self.env["helpdesk.ticket.team"].browse(vals["team_id"])
+            if new_team.is_collection_team:
+                arriving = self.filtered(
+                    lambda ticket: ticket.team_id and not ticket.team_id.is_collection_team
+                )
+                origins = {ticket: ticket.team_id for ticket in arriving}
+        res = super().write(vals)
+        if arriving and "collection_origin_team_id" not in vals:
+            for origin, tickets in arriving.grouped(lambda t: origins[t]).items():
+                super(HelpdeskTicket, tickets).write({"collection_origin_team_id": origin.id})
+        if {"team_id", "stage_id", "purifier_id"} & vals.keys():
+            self._collection_return_without_purifier()
+        return res
+
+    def action_transfer_to_collections(self):
+        """Open the transfer wizard, after refusing what Collections cannot take."""
+        self.ensure_one()
+        self._collection_check_transferable()
+        return {
+            "name": self.env._("Transfer to Collections"),
+            "type": "ir.actions.act_window",
+            "res_model": "collection.transfer.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_ticket_id": self.id},
+        }
+
+    def action_send_to_operations(self):
+        """Hand a tech-visit request to the field team once nothing is overdue."""
+        for ticket in self:
+            field_team = ticket.company_id.collection_operations_team_id
+            if not ticket.tech_visit_requested:
+                raise UserError(
+                    self.env._("Ticket %s did not ask for a tech visit.", ticket.display_name)
+                )
+            if not field_team:
+                raise UserError(
+                    self.env._(
+                        "No operations / logistics team is set in the Collections "
+                        "settings: choose the team that schedules technician visits."
+                    )
+                )
+            if ticket.partner_overdue_amount > 0:
+                raise UserError(ticket._collection_tech_visit_error())
+            ticket.message_post(
+                body=self.env._(
+                    "Overdue amount cleared: tech visit handed to %(team)s by %(user)s.",
+                    team=field_team.display_name,
+                    user=self.env.user.name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            ticket.write({"team_id": field_team.id})
+        return True
+
+    def _collection_clean_vals(self, vals):
+        """Serial numbers are typed and pasted: ignore surrounding blanks."""
+        if isinstance(vals.get("purifier_id"), str):
+            vals["purifier_id"] = vals["purifier_id"].strip() or False
+
+    def _collection_purifier_error(self):
+        self.ensure_one()
+        pattern = self.company_id.collection_purifier_pattern
+        if pattern:
+            return self.env._(
+                "The Purifier ID %(value)s of ticket %(ticket)s does not have the expected "
+                "format. It must match the pattern %(pattern)s (set in Collections settings).",
+                value=self.purifier_id,
+                ticket=self.display_name,
+                pattern=pattern,
+            )
+        return self.env._("The Purifier ID of ticket %s is empty.", self.display_name)
+
+    def _collection_tech_visit_error(self):
+        self.ensure_one()
+        return self.env._(
+            "%(customer)s still has %(amount)s overdue. A tech visit can be scheduled "
+            "only once the overdue amount is cleared: transfer the ticket to Collections.",
+            customer=self.partner_id.commercial_partner_id.display_name,
+            amount=self.env["ir.qweb.field.monetary"].value_to_html(
+                self.partner_overdue_amount, {"display_currency": self.company_currency_id}
+            ),
+        )
+
+    def _collection_check_transferable(self):
+        """Refuse what is not a payment matter or cannot be identified.
+
+        The SOP sends only payment matters to Collections, and a ticket without
+        the device serial would be sent back anyway: say so before transferring.
+        """
+        for ticket in self:
+            if ticket.is_collection_ticket:
+                raise UserError(
+                    self.env._("Ticket %s is already with Collections.", ticket.display_name)
+                )
+            category = ticket.category_id
+            if not category.collection_eligible:
+                raise UserError(
+                    self.env._(
+                        "Ticket %(ticket)s cannot go to Collections: its category "
+                        "%(category)s is not a payment matter. Resolve it with Support "
+                        "first; only billing cycle, service pause, payment and "
+                        "discount or offer issues on an overdue account are transferred.",
+                        ticket=ticket.display_name,
+                        category=category.display_name or self.env._("(none)"),
+                    )
+                )
+            if not ticket.purifier_id:
+                raise UserError(
+                    self.env._(
+                        "Ticket %s needs the customer's Purifier ID (device serial) "
+                        "before it can go to Collections.",
+                        ticket.display_name,
+                    )
+                )
+            if not ticket.company_id._collection_purifier_matches(ticket.purifier_id):
+                raise ValidationError(ticket._collection_purifier_error())
+            if not ticket.company_id.collection_team_id:
+                raise UserError(
+                    self.env._(
+                        "No Collections team is set in the Collections settings of %s.",
+                        ticket.company_id.name,
+                    )
+                )
+
+    def _transfer_to_collections(self, reason):
+        """Move payment tickets to Collections and promise the customer a callback."""
+        self._collection_check_transferable()
+        if not (reason or "").strip():
+            raise UserError(self.env._("Say why the ticket goes to Collections."))
+        now = fields.Datetime.now()
+        for ticket in self:
+            company = ticket.company_id
+            team = company.collection_team_id
+            agent = team._collection_pick_agent()
+            deadline = now + timedelta(minutes=company.collection_callback_delay)
+            deadline_text = format_datetime(self.env, deadline, dt_format="short")
+            # Post first: a support agent may not see the ticket once it has moved.
+            ticket.message_post(
+                body=Markup(
+                    "<p>%s</p><p>%s</p>"
+                ) % (
+                    self.env._(
+                        "Transferred to Collections by %(user)s. Callback promised "
+                        "by %(deadline)s.",
+                        user=self.env.user.name,
+                        deadline=deadline_text,
+                    ),
+                    self.env._("Reason: %s", reason.strip()),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            ticket.activity_schedule(
+                "collections_dunning.mail_activity_type_callback",
+                date_deadline=fields.Date.context_today(ticket, deadline),
+                summary=self.env._("Call back customer before %s", deadline_text),
+                note=reason.strip(),
+                user_id=(agent or self.env.user).id,
+            )
+            ticket.write(
+                {
+                    "team_id": team.id,
+                    "user_id": agent.id,
+                    "callback_deadline": deadline,
+                    "first_contact_date": False,
+                    "collection_transfer_date": now,
+                    "collection_transferred_by_id": self.env.user.id,
+                    "collection_transfer_reason": reason.strip(),
+                    "collection_origin_team_id": ticket.team_id.id,
+                }
+            )
+        return True
+
+    def _collection_is_in_collections(self):
+        """A ticket is with Collections when its team, or its stage, is theirs."""
+        self.ensure_one()
+        stage_teams = self.stage_id.team_ids
+        return self.team_id.is_collection_team or (
+            bool(stage_teams) and all(stage_teams.mapped("is_collection_team"))
+        )
+
+    def _collection_return_without_purifier(self):
+        """Send back to Support any ticket that reached Collections without a
+        Purifier ID, whatever the path (import, API, drag and drop): the SOP
+        returns such tickets to Support rather than working them blind.
+        """
+        if self.env.context.get("collection_returning"):
+            return
+        to_return = self.filtered(
+            lambda ticket: not ticket.purifier_id and ticket._collection_is_in_collections()
+        )
+        for ticket in to_return.with_context(collection_returning=True):
+            origin = ticket.collection_origin_team_id
+            target = (
+                origin
+                if origin and not origin.is_collection_team
+                else ticket.company_id.collection_support_team_id
+            )
+            stages = target._get_applicable_stages()
+            stage = ticket.stage_id if ticket.stage_id in stages else stages[:1]
+            ticket.write({"team_id": target.id, "stage_id": stage.id})
+            ticket.message_post(
+                body=self.env._(
+                    "Returned to %(team)s: a ticket reaches Collections only with the "
+                    "customer's Purifier ID (device serial). Fill it in and transfer "
+                    "the ticket again.",
+                    team=target.display_name or self.env._("Support"),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _collection_register_contact(self, contact_date=None):
+        """Record the first contact with the customer, which settles the callback SLA."""
+        contact_date = contact_date or fields.Datetime.now()
+        self.filtered(lambda ticket: not ticket.first_contact_date).write(
+            {"first_contact_date": contact_date}
+        )

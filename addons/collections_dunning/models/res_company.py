@@ -1,0 +1,97 @@
+import re
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    def _default_collection_team(self, xmlid):
+        return self.env.ref(xmlid, raise_if_not_found=False)
+
+    collection_purifier_pattern = fields.Char(
+        string="Purifier ID Pattern",
+        help="Regular expression a Purifier ID (the device serial) must match "
+        "entirely, e.g. PUR-[0-9]{6}. Leave empty to accept any non-empty value.",
+    )
+    collection_callback_delay = fields.Integer(
+        string="Callback Promise (minutes)",
+        default=30,
+        help="Support promises the customer a callback from Collections within this "
+        "many minutes of the transfer.",
+    )
+    collection_team_id = fields.Many2one(
+        comodel_name="helpdesk.ticket.team",
+        string="Collections Team",
+        default=lambda self: self._default_collection_team(
+            "collections_dunning.helpdesk_team_collections"
+        ),
+        domain="[('is_collection_team', '=', True)]",
+        help="Team that receives the tickets transferred from Support.",
+    )
+    collection_support_team_id = fields.Many2one(
+        comodel_name="helpdesk.ticket.team",
+        string="Support Team",
+        default=lambda self: self._default_collection_team(
+            "collections_dunning.helpdesk_team_support"
+        ),
+        domain="[('is_collection_team', '=', False)]",
+        help="Team a ticket returns to when it reaches Collections without a "
+        "Purifier ID and its previous team is unknown.",
+    )
+    collection_operations_team_id = fields.Many2one(
+        comodel_name="helpdesk.ticket.team",
+        string="Operations / Logistics Team",
+        default=lambda self: self._default_collection_team(
+            "collections_dunning.helpdesk_team_operations"
+        ),
+        domain="[('is_collection_team', '=', False)]",
+        help="Field team that schedules technician visits. A ticket asking for a "
+        "visit reaches it only once the customer has no overdue amount.",
+    )
+
+    @api.constrains("collection_purifier_pattern")
+    def _check_collection_purifier_pattern(self):
+        """A broken pattern would refuse every transfer: reject it when saved."""
+        for company in self.filtered("collection_purifier_pattern"):
+            try:
+                re.compile(company.collection_purifier_pattern)
+            except re.error as err:
+                raise ValidationError(
+                    self.env._(
+                        "The Purifier ID pattern %(pattern)s is not a valid regular "
+                        "expression: %(error)s",
+                        pattern=company.collection_purifier_pattern,
+                        error=err,
+                    )
+                ) from err
+
+    @api.constrains("collection_callback_delay")
+    def _check_collection_callback_delay(self):
+        for company in self:
+            if company.collection_callback_delay <= 0:
+                raise ValidationError(
+                    self.env._("The callback promise must be a positive number of minutes.")
+                )
+
+    def _collection_purifier_matches(self, value):
+        """Whether ``value`` is an acceptable Purifier ID for this company."""
+        self.ensure_one()
+        if not value or not value.strip():
+            return False
+        pattern = self.collection_purifier_pattern
+        return not pattern or bool(re.fullmatch(pattern, value.strip()))
+
+    @api.model
+    def _collection_set_default_teams(self):
+        """Point companies created before the module at the seeded teams."""
+        defaults = {
+            "collection_team_id": "collections_dunning.helpdesk_team_collections",
+            "collection_support_team_id": "collections_dunning.helpdesk_team_support",
+            "collection_operations_team_id": "collections_dunning.helpdesk_team_operations",
+        }
+        for field_name, xmlid in defaults.items():
+            team = self.env.ref(xmlid, raise_if_not_found=False)
+            if team:
+                self.search([(field_name, "=", False)]).write({field_name: team.id})

@@ -1,0 +1,133 @@
+from contextlib import contextmanager
+
+from odoo import Command, fields
+from odoo.tests import new_test_user
+
+from odoo.addons.base.tests.common import BaseCommon
+
+
+class CollectionsCommon(BaseCommon):
+    """Teams, categories and one user per role, independent of demo data."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env
+        cls.company = env.company
+        cls.company.write(
+            {
+                "collection_purifier_pattern": False,
+                "collection_callback_delay": 30,
+            }
+        )
+        cls.team_collections = env.ref("collections_dunning.helpdesk_team_collections")
+        cls.team_support = env.ref("collections_dunning.helpdesk_team_support")
+        cls.team_operations = env.ref("collections_dunning.helpdesk_team_operations")
+        cls.category_payment = env.ref("collections_dunning.helpdesk_category_payment_issue")
+        cls.category_billing = env.ref("collections_dunning.helpdesk_category_billing_cycle")
+        cls.category_wifi = env.ref("collections_dunning.helpdesk_category_wifi_problem")
+        cls.category_referral = env.ref("collections_dunning.helpdesk_category_referral_issue")
+
+        cls.support_user = new_test_user(
+            env, login="coll-support", groups="helpdesk_mgmt.group_helpdesk_user"
+        )
+        cls.support_team_user = new_test_user(
+            env, login="coll-support-team", groups="helpdesk_mgmt.group_helpdesk_user_team"
+        )
+        cls.agent_1 = new_test_user(
+            env, login="coll-agent-1", groups="collections_dunning.group_collection_agent"
+        )
+        cls.agent_2 = new_test_user(
+            env, login="coll-agent-2", groups="collections_dunning.group_collection_agent"
+        )
+        cls.manager = new_test_user(
+            env, login="coll-manager", groups="collections_dunning.group_collection_manager"
+        )
+        cls.customer = env["res.partner"].create(
+            {"name": "Household 7, Test Street", "email": "h7@example.com"}
+        )
+        cls.portal_user = new_test_user(
+            env,
+            login="coll-portal",
+            groups="base.group_portal",
+            partner_id=cls.customer.id,
+        )
+        cls.team_collections.write(
+            {
+                "user_ids": [Command.set([cls.agent_1.id, cls.agent_2.id])],
+                "collection_assign_method": "balanced",
+                "collection_last_user_id": False,
+            }
+        )
+        cls.team_support.user_ids = [Command.set([cls.support_team_user.id])]
+
+    @contextmanager
+    def assertRaisesRegex(self, exception, regex):
+        """unittest's version skips Odoo's savepoint: a refused write would stay
+        in the test transaction and hide whether "nothing is half-written"."""
+        with self.assertRaises(exception) as catcher:
+            yield catcher
+        self.assertRegex(str(catcher.exception), regex)
+
+    @classmethod
+    def _create_ticket(cls, **values):
+        vals = {
+            "name": "Card payment declined",
+            "description": "<p>The card was declined twice.</p>",
+            "partner_id": cls.customer.id,
+            "team_id": cls.team_support.id,
+            "category_id": cls.category_payment.id,
+            "purifier_id": "PUR-000123",
+            "user_id": False,
+        }
+        vals.update(values)
+        return cls.env["helpdesk.ticket"].create(vals)
+
+    @staticmethod
+    def _transfer(ticket, reason="Payment failed at the gateway"):
+        action = ticket.action_transfer_to_collections()
+        wizard = (
+            ticket.env[action["res_model"]]
+            .with_context(**action["context"])
+            .create({"reason": reason})
+        )
+        return wizard.action_confirm()
+
+    @classmethod
+    def _create_invoice(cls, partner, due_date, amount=1000.0):
+        invoice = cls.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner.id,
+                "invoice_date": due_date,
+                "invoice_date_due": due_date,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Purifier rental",
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
+        return invoice
+
+    @classmethod
+    def _pay(cls, invoices, amount=None, date=None):
+        register = (
+            cls.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoices.ids)
+            .create({"payment_date": date or fields.Date.today()})
+        )
+        if amount is not None:
+            register.amount = amount
+        return register._create_payments()
+
+    def _notes(self, ticket):
+        return ticket.message_ids.filtered(
+            lambda m: m.subtype_id == self.env.ref("mail.mt_note")
+        ).mapped("body")
