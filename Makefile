@@ -1,5 +1,5 @@
 # Every target forwards to scripts/collections.sh; ODOO_SRC defaults to /opt/odoo19.
-.PHONY: run test lint setup
+.PHONY: run test lint readme setup
 run:
 	bash scripts/collections.sh run
 test:
@@ -8,3 +8,5 @@ lint:
 	bash scripts/collections.sh lint
 setup:
 	bash scripts/collections.sh setup
+readme:
+	bash scripts/collections.sh readme

@@ -23,10 +23,24 @@ class TestInstallation(TransactionCase):
 
     def test_seeded_categories_split_payment_from_technical(self):
         categories = self.env["helpdesk.ticket.category"].search(
-            [("id", "in", [self.env.ref(f"collections_dunning.helpdesk_category_{name}").id
-                           for name in ("billing_cycle", "service_pause", "payment_issue",
-                                        "discount_offer", "sync_issue", "wifi_problem",
-                                        "referral_issue")])]
+            [
+                (
+                    "id",
+                    "in",
+                    [
+                        self.env.ref(f"collections_dunning.helpdesk_category_{name}").id
+                        for name in (
+                            "billing_cycle",
+                            "service_pause",
+                            "payment_issue",
+                            "discount_offer",
+                            "sync_issue",
+                            "wifi_problem",
+                            "referral_issue",
+                        )
+                    ],
+                )
+            ]
         )
         eligible = categories.filtered("collection_eligible").mapped("name")
         self.assertEqual(len(eligible), 4)

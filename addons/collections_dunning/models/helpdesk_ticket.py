@@ -25,7 +25,6 @@ class HelpdeskTicket(models.Model):
         store=True,
     )
     tech_visit_requested = fields.Boolean(
-        string="Tech Visit Requested",
         tracking=True,
         help="The customer asked for a technician visit. The field team takes the "
         "ticket only once the customer's overdue amount is cleared.",
@@ -37,15 +36,11 @@ class HelpdeskTicket(models.Model):
         compute="_compute_partner_overdue_amount",
         help="What the customer owes on invoices past their due date.",
     )
-    collection_transfer_date = fields.Datetime(
-        string="Transferred On", readonly=True, copy=False
-    )
+    collection_transfer_date = fields.Datetime(string="Transferred On", readonly=True, copy=False)
     collection_transferred_by_id = fields.Many2one(
         comodel_name="res.users", string="Transferred By", readonly=True, copy=False
     )
-    collection_transfer_reason = fields.Text(
-        string="Transfer Reason", readonly=True, copy=False
-    )
+    collection_transfer_reason = fields.Text(string="Transfer Reason", readonly=True, copy=False)
     collection_origin_team_id = fields.Many2one(
         comodel_name="helpdesk.ticket.team",
         string="Came From Team",
@@ -54,7 +49,6 @@ class HelpdeskTicket(models.Model):
         help="Team the ticket was in before it reached Collections.",
     )
     callback_deadline = fields.Datetime(
-        string="Callback Deadline",
         tracking=True,
         copy=False,
         help="When the customer was promised a call back from Collections.",
@@ -114,7 +108,12 @@ class HelpdeskTicket(models.Model):
                 "on_time": SQL("(%s IS NOT NULL AND %s <= %s)", contact, contact, deadline),
                 "late": SQL(
                     "((%s IS NOT NULL AND %s > %s) OR (%s IS NULL AND %s < %s))",
-                    contact, contact, deadline, contact, deadline, now,
+                    contact,
+                    contact,
+                    deadline,
+                    contact,
+                    deadline,
+                    now,
                 ),
             }
             parts = [conditions[state] for state in states]
@@ -295,9 +294,8 @@ class HelpdeskTicket(models.Model):
             deadline_text = format_datetime(self.env, deadline, dt_format="short")
             # Post first: a support agent may not see the ticket once it has moved.
             ticket.message_post(
-                body=Markup(
-                    "<p>%s</p><p>%s</p>"
-                ) % (
+                body=Markup("<p>%s</p><p>%s</p>")
+                % (
                     self.env._(
                         "Transferred to Collections by %(user)s. Callback promised "
                         "by %(deadline)s.",

@@ -93,5 +93,9 @@ class ResCompany(models.Model):
         }
         for field_name, xmlid in defaults.items():
             team = self.env.ref(xmlid, raise_if_not_found=False)
-            if team:
-                self.search([(field_name, "=", False)]).write({field_name: team.id})
+            if not team:
+                continue
+            domain = [(field_name, "=", False)]
+            if team.company_id:
+                domain.append(("id", "=", team.company_id.id))
+            self.search(domain).write({field_name: team.id})

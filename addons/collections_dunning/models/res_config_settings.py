@@ -10,9 +10,7 @@ class ResConfigSettings(models.TransientModel):
     collection_callback_delay = fields.Integer(
         related="company_id.collection_callback_delay", readonly=False
     )
-    collection_team_id = fields.Many2one(
-        related="company_id.collection_team_id", readonly=False
-    )
+    collection_team_id = fields.Many2one(related="company_id.collection_team_id", readonly=False)
     collection_support_team_id = fields.Many2one(
         related="company_id.collection_support_team_id", readonly=False
     )

@@ -14,16 +14,20 @@ class ResPartner(models.Model):
         if not self:
             return {}
         # sudo: support agents need the figure without reading invoices.
-        rows = self.env["account.move"].sudo()._read_group(
-            domain=[
-                ("commercial_partner_id", "in", self.commercial_partner_id.ids),
-                ("company_id", "=", company.id),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("amount_residual", ">", 0),
-                ("invoice_date_due", "<", fields.Date.context_today(self)),
-            ],
-            groupby=["commercial_partner_id"],
-            aggregates=["amount_residual_signed:sum"],
+        rows = (
+            self.env["account.move"]
+            .sudo()
+            ._read_group(
+                domain=[
+                    ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+                    ("company_id", "=", company.id),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("amount_residual", ">", 0),
+                    ("invoice_date_due", "<", fields.Date.context_today(self)),
+                ],
+                groupby=["commercial_partner_id"],
+                aggregates=["amount_residual_signed:sum"],
+            )
         )
         return {partner.id: amount for partner, amount in rows}

@@ -1,6 +1,7 @@
 from freezegun import freeze_time
 
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import CollectionsCommon
 
@@ -16,8 +17,10 @@ class TestCallbackSla(CollectionsCommon):
 
     def _callback_activity(self):
         return self.ticket.activity_ids.filtered(
-            lambda a: a.activity_type_id
-            == self.env.ref("collections_dunning.mail_activity_type_callback")
+            lambda a: (
+                a.activity_type_id
+                == self.env.ref("collections_dunning.mail_activity_type_callback")
+            )
         )
 
     def _search(self, state):
@@ -90,7 +93,7 @@ class TestCallbackSla(CollectionsCommon):
             late = (
                 self.env["helpdesk.ticket"]
                 .with_user(self.manager)
-                .search([("callback_sla_state", "=", "late")] + eval(action.domain))
+                .search([("callback_sla_state", "=", "late")] + safe_eval(action.domain))
             )
         self.assertIn(self.ticket, late)
         self.assertNotIn(on_time, late)

@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from freezegun import freeze_time
 
@@ -105,9 +105,7 @@ class TestTransfer(CollectionsCommon):
         tickets = [self._create_ticket(purifier_id=f"PUR-00000{n}") for n in range(3)]
         for ticket in tickets:
             self._transfer(ticket)
-        self.assertEqual(
-            [t.user_id for t in tickets], [self.agent_1, self.agent_2, self.agent_1]
-        )
+        self.assertEqual([t.user_id for t in tickets], [self.agent_1, self.agent_2, self.agent_1])
 
     def test_manual_assignment_leaves_ticket_unassigned(self):
         self.team_collections.collection_assign_method = "manual"
@@ -133,4 +131,3 @@ class TestTransfer(CollectionsCommon):
             self._transfer(ticket)
         self.assertEqual(ticket.callback_deadline, datetime(2026, 3, 3, 0, 20))
         self.assertEqual(str(ticket.activity_ids.date_deadline), "2026-03-03")
-        self.assertEqual(ticket.callback_deadline - timedelta(minutes=30), datetime(2026, 3, 2, 23, 50))

@@ -5,9 +5,7 @@ class CollectionTransferWizard(models.TransientModel):
     _name = "collection.transfer.wizard"
     _description = "Transfer a Ticket to Collections"
 
-    ticket_id = fields.Many2one(
-        comodel_name="helpdesk.ticket", string="Ticket", required=True, ondelete="cascade"
-    )
+    ticket_id = fields.Many2one(comodel_name="helpdesk.ticket", required=True, ondelete="cascade")
     partner_id = fields.Many2one(related="ticket_id.partner_id")
     category_id = fields.Many2one(related="ticket_id.category_id")
     purifier_id = fields.Char(related="ticket_id.purifier_id")
