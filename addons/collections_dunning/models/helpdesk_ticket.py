@@ -70,6 +70,55 @@ class HelpdeskTicket(models.Model):
         search="_search_callback_sla_state",
     )
 
+    # Days-past-due cases, kept up to date by the daily run (collection.run).
+    collection_case = fields.Boolean(
+        string="Collection Case",
+        index=True,
+        readonly=True,
+        copy=False,
+        help="Opened and kept up to date by the daily collection run from the "
+        "customer's overdue invoices.",
+    )
+    collection_policy_id = fields.Many2one(
+        comodel_name="collection.policy", string="Policy", readonly=True, copy=False
+    )
+    collection_level_id = fields.Many2one(
+        comodel_name="collection.policy.level",
+        string="Level",
+        readonly=True,
+        copy=False,
+        index=True,
+    )
+    collection_level_date = fields.Date(string="In Level Since", readonly=True, copy=False)
+    collection_level_amount = fields.Monetary(
+        string="Overdue On Entering Level",
+        currency_field="company_currency_id",
+        readonly=True,
+        copy=False,
+    )
+    collection_dpd = fields.Integer(
+        string="Days Past Due", readonly=True, copy=False, index=True, aggregator="max"
+    )
+    collection_due_date = fields.Date(string="Oldest Due Date", readonly=True, copy=False)
+    amount_overdue = fields.Monetary(
+        currency_field="company_currency_id", readonly=True, copy=False
+    )
+    overdue_invoice_ids = fields.Many2many(
+        comodel_name="account.move",
+        relation="collection_ticket_overdue_invoice_rel",
+        column1="ticket_id",
+        column2="move_id",
+        string="Overdue Invoices",
+        readonly=True,
+        copy=False,
+    )
+    next_reminder_date = fields.Date(readonly=True, copy=False)
+    collection_escalation_date = fields.Date(string="Escalated On", readonly=True, copy=False)
+    last_contact_date = fields.Datetime(string="Last Contact", readonly=True, copy=False)
+    collection_reminder_ids = fields.One2many(
+        comodel_name="collection.reminder", inverse_name="ticket_id", string="Reminders"
+    )
+
     @api.depends("partner_id", "company_id")
     def _compute_partner_overdue_amount(self):
         self.partner_overdue_amount = 0.0
@@ -342,8 +391,13 @@ class HelpdeskTicket(models.Model):
         """
         if self.env.context.get("collection_returning"):
             return
+        # Cases the daily run opens from invoices are not handovers from Support.
         to_return = self.filtered(
-            lambda ticket: not ticket.purifier_id and ticket._collection_is_in_collections()
+            lambda ticket: (
+                not ticket.purifier_id
+                and not ticket.collection_case
+                and ticket._collection_is_in_collections()
+            )
         )
         for ticket in to_return.with_context(collection_returning=True):
             origin = ticket.collection_origin_team_id
@@ -370,4 +424,40 @@ class HelpdeskTicket(models.Model):
         contact_date = contact_date or fields.Datetime.now()
         self.filtered(lambda ticket: not ticket.first_contact_date).write(
             {"first_contact_date": contact_date}
+        )
+        self.filtered(
+            lambda ticket: not ticket.last_contact_date or ticket.last_contact_date < contact_date
+        ).write({"last_contact_date": contact_date})
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        """On the collection Kanban, the columns are the team's buckets, even empty."""
+        team_id = self.env.context.get("collection_bucket_team_id")
+        if not team_id:
+            return super()._read_group_stage_ids(stages, domain)
+        return stages.search(["|", ("id", "in", stages.ids), ("team_ids", "=", team_id)])
+
+    def _collection_reminders_paused(self):
+        """Cases whose reminders wait for now. None here; an open promise to pay or
+        a kept payment plan pauses them (agent desk)."""
+        return self.browse()
+
+    def _collection_escalate_to_art(self):
+        """Hand cases over to the Asset Recovery Team.
+
+        Called by the daily run, in the same run, for cases entering a level
+        flagged for escalation. This records the hand-over on the agent's case;
+        the Asset Recovery add-on overrides it to open its own case.
+        """
+        today = fields.Date.context_today(self)
+        self.write({"collection_escalation_date": today})
+        self._message_log_batch(
+            bodies={
+                ticket.id: self.env._(
+                    "Escalated to the Asset Recovery Team: %(dpd)s days past due (%(level)s).",
+                    dpd=ticket.collection_dpd,
+                    level=ticket.collection_level_id.display_name,
+                )
+                for ticket in self
+            }
         )

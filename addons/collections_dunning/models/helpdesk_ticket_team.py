@@ -39,25 +39,45 @@ class HelpdeskTicketTeam(models.Model):
 
     def _collection_pick_agent(self):
         """The agent the team's assignment rule gives the next ticket to."""
+        return self._collection_assign_agents(1)[0]
+
+    def _collection_assign_agents(self, count):
+        """Agents for ``count`` new tickets, following the team's assignment rule.
+
+        One grouped query for the team's load, then the choice is made in memory,
+        so assigning a whole batch costs the same as assigning one ticket.
+        """
         self.ensure_one()
+        nobody = self.env["res.users"]
         agents = self._collection_agents()
         if not agents or self.collection_assign_method == "manual":
-            return self.env["res.users"]
+            return [nobody] * count
+        chosen = []
         if self.collection_assign_method == "round_robin":
-            following = agents.filtered(lambda user: user.id > self.collection_last_user_id.id)
-            agent = following[:1] or agents[:1]
+            last = self.collection_last_user_id
+            for _index in range(count):
+                following = agents.filtered(lambda user, last=last: user.id > last.id)
+                last = following[:1] or agents[:1]
+                chosen.append(last)
         else:
             load = dict(
-                self.env["helpdesk.ticket"]._read_group(
+                self.env["helpdesk.ticket"]
+                .sudo()
+                ._read_group(
                     domain=[
                         ("team_id", "=", self.id),
                         ("user_id", "in", agents.ids),
-                        ("closed", "=", False),
+                        ("stage_id.closed", "=", False),
                     ],
                     groupby=["user_id"],
                     aggregates=["__count"],
                 )
             )
-            agent = min(agents, key=lambda user: (load.get(user, 0), user.id))
-        self.sudo().collection_last_user_id = agent
-        return agent
+            load = {agent: load.get(agent, 0) for agent in agents}
+            for _index in range(count):
+                agent = min(agents, key=lambda user: (load[user], user.id))
+                load[agent] += 1
+                chosen.append(agent)
+        if chosen:
+            self.sudo().collection_last_user_id = chosen[-1]
+        return chosen

@@ -4,6 +4,14 @@ from odoo import fields, models
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    collection_policy_id = fields.Many2one(
+        comodel_name="collection.policy",
+        string="Collection Policy",
+        domain="[('company_id', 'in', [current_company_id, False])]",
+        help="Policy for this customer's overdue invoices; the company's default "
+        "policy when empty. Set it on the company, not on its contacts.",
+    )
+
     def _collection_overdue_amounts(self, company):
         """Overdue residual per commercial partner, in the company's currency.
 

@@ -4,3 +4,4 @@ from . import test_callback_sla
 from . import test_tech_visit
 from . import test_access
 from . import test_ui
+from . import test_dpd_engine

@@ -1,0 +1,84 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class CollectionPolicy(models.Model):
+    _name = "collection.policy"
+    _description = "Collection Policy"
+    _order = "company_id, sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        index=True,
+    )
+    is_default = fields.Boolean(
+        string="Default",
+        help="Applies to every customer of the company that carries no policy of its own.",
+    )
+    level_ids = fields.One2many(
+        comodel_name="collection.policy.level",
+        inverse_name="policy_id",
+        string="Levels",
+        copy=True,
+    )
+    paid_stage_id = fields.Many2one(
+        comodel_name="helpdesk.ticket.stage",
+        string="Paid Stage",
+        domain="[('closed', '=', True)]",
+        help="Closed stage a case moves to once nothing is overdue any more.",
+    )
+    note = fields.Html()
+
+    _default_per_company = models.UniqueIndex(
+        "(company_id) WHERE is_default AND active",
+        "A company has one default collection policy.",
+    )
+
+    @api.constrains("level_ids")
+    def _check_levels_contiguous(self):
+        """Levels must cover the days past due without overlap or gap: a case
+        that falls between two levels, or into two, would get no treatment or two.
+        """
+        for policy in self:
+            levels = policy.level_ids.sorted(lambda level: (level.dpd_from, level.id))
+            for previous, level in zip(levels, levels[1:], strict=False):
+                if not previous.dpd_to or level.dpd_from <= previous.dpd_to:
+                    raise ValidationError(
+                        self.env._(
+                            "Policy %(policy)s: levels %(a)s and %(b)s overlap. Each level "
+                            "must start the day after the previous one ends.",
+                            policy=policy.name,
+                            a=previous.code,
+                            b=level.code,
+                        )
+                    )
+                if level.dpd_from != previous.dpd_to + 1:
+                    raise ValidationError(
+                        self.env._(
+                            "Policy %(policy)s: days %(start)s to %(end)s past due belong to "
+                            "no level (gap between %(a)s and %(b)s).",
+                            policy=policy.name,
+                            start=previous.dpd_to + 1,
+                            end=level.dpd_from - 1,
+                            a=previous.code,
+                            b=level.code,
+                        )
+                    )
+
+    def _level_for_dpd(self, dpd):
+        """The level of this policy that a case ``dpd`` days past due belongs to."""
+        self.ensure_one()
+        for level in self.level_ids:
+            if level.dpd_from <= dpd and (not level.dpd_to or dpd <= level.dpd_to):
+                return level
+        return self.env["collection.policy.level"]
+
+    @api.model
+    def _cron_run(self):
+        """Daily run: refresh days past due, move cases, send due reminders, escalate."""
+        return self.env["collection.run"]._run(fields.Date.context_today(self))

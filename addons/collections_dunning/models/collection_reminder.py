@@ -1,0 +1,278 @@
+from odoo import fields, models
+from odoo.tools import SQL
+
+from .collection_reminder_step import CHANNELS
+
+
+class CollectionReminder(models.Model):
+    """One reminder step applied to one case: the log that makes sending idempotent."""
+
+    _name = "collection.reminder"
+    _description = "Collection Reminder"
+    _order = "due_date desc, id desc"
+
+    ticket_id = fields.Many2one(
+        comodel_name="helpdesk.ticket", required=True, ondelete="cascade", index=True
+    )
+    step_id = fields.Many2one(
+        comodel_name="collection.reminder.step", required=True, ondelete="cascade", index=True
+    )
+    level_id = fields.Many2one(related="step_id.level_id", store=True)
+    partner_id = fields.Many2one(related="ticket_id.partner_id", store=True)
+    company_id = fields.Many2one(related="ticket_id.company_id", store=True)
+    channel = fields.Selection(selection=CHANNELS, required=True)
+    due_date = fields.Date(required=True)
+    state = fields.Selection(
+        selection=[
+            ("queued", "Queued"),
+            ("sent", "Sent"),
+            ("skipped", "Skipped"),
+            ("failed", "Failed"),
+        ],
+        required=True,
+        default="queued",
+        index=True,
+    )
+    sent_date = fields.Datetime(readonly=True)
+    recipient = fields.Char(help="Email address or E.164 phone number used.")
+    message = fields.Text(help="What was sent, as rendered.")
+    reason = fields.Text(help="Why the step was skipped or failed.")
+    provider_id = fields.Many2one(comodel_name="collection.channel.provider")
+    external_ref = fields.Char(string="Gateway Reference", readonly=True)
+    mail_id = fields.Many2one(comodel_name="mail.mail", string="Email", readonly=True)
+    sms_id = fields.Many2one(comodel_name="sms.sms", string="SMS", readonly=True)
+    activity_id = fields.Many2one(comodel_name="mail.activity", readonly=True)
+
+    _ticket_step_uniq = models.Constraint(
+        "UNIQUE(ticket_id, step_id)",
+        "A reminder step is applied to a case once only.",
+    )
+
+    def _record_results(self, results, provider=None):
+        """Write what became of each reminder: {id: (state, reason, external ref)}."""
+        now = fields.Datetime.now()
+        by_outcome = {}
+        for reminder in self:
+            state, reason, ref = results[reminder.id]
+            by_outcome.setdefault((state, reason, ref), self.browse())
+            by_outcome[(state, reason, ref)] |= reminder
+        for (state, reason, ref), reminders in by_outcome.items():
+            vals = {"state": state, "reason": reason}
+            if state == "sent":
+                vals["sent_date"] = now
+            if ref:
+                vals["external_ref"] = ref
+            if provider:
+                vals["provider_id"] = provider.id
+            reminders.write(vals)
+
+    # ------------------------------------------------------------------
+    # Sending, one batch per channel
+    # ------------------------------------------------------------------
+
+    def _send(self):
+        """Send queued reminders; each channel handles its whole batch at once."""
+        for channel, reminders in (
+            self.filtered(lambda r: r.state == "queued").grouped("channel").items()
+        ):
+            getattr(reminders, f"_send_{channel}")()
+
+    def _skip(self, reasons):
+        """Mark reminders skipped, {reminder id: reason}; the run never stops on them."""
+        if reasons:
+            self.browse(list(reasons))._record_results(
+                {rid: ("skipped", reason, None) for rid, reason in reasons.items()}
+            )
+
+    def _phone_numbers(self):
+        """E.164 number of each reminder's customer, from its country; or a reason."""
+        numbers, reasons = {}, {}
+        for reminder in self:
+            partner = reminder.ticket_id.partner_id
+            raw = partner.phone
+            number = raw and partner._phone_format(fname="phone")
+            if number:
+                numbers[reminder.id] = number
+            else:
+                reasons[reminder.id] = (
+                    self.env._(
+                        "Invalid phone number %(number)s for %(partner)s.",
+                        number=raw,
+                        partner=partner.display_name,
+                    )
+                    if raw
+                    else self.env._("%s has no phone number.", partner.display_name)
+                )
+        return numbers, reasons
+
+    def _render_texts(self):
+        """Message text of each reminder, rendered per template in batch."""
+        texts = {}
+        for template, reminders in self.grouped(lambda r: r.step_id.sms_template_id).items():
+            bodies = template._render_field("body", reminders.ticket_id.ids, compute_lang=True)
+            for reminder in reminders:
+                texts[reminder.id] = bodies[reminder.ticket_id.id]
+        return texts
+
+    def _set_values(self, values):
+        """Per-reminder values {id: {field: value}} in one UPDATE (recipient, message, links)."""
+        columns = {
+            "recipient": "varchar",
+            "message": "text",
+            "mail_id": "int4",
+            "sms_id": "int4",
+            "activity_id": "int4",
+        }
+        used = sorted({field for vals in values.values() for field in vals})
+        if not used:
+            return
+        rows = SQL(", ").join(
+            SQL(
+                "(%s, %s)",
+                rid,
+                SQL(", ").join(
+                    SQL("%s::%s", vals.get(field), SQL(columns[field])) for field in used
+                ),
+            )
+            for rid, vals in values.items()
+        )
+        assignments = SQL(", ").join(
+            SQL(
+                "%s = COALESCE(v.%s, r.%s)", SQL.identifier(f), SQL.identifier(f), SQL.identifier(f)
+            )
+            for f in used
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE collection_reminder AS r SET %s "
+                "FROM (VALUES %s) AS v(id, %s) WHERE r.id = v.id",
+                assignments,
+                rows,
+                SQL(", ").join(SQL.identifier(f) for f in used),
+            )
+        )
+        self.invalidate_model(used)
+
+    def _send_email(self):
+        reasons = {
+            reminder.id: self.env._(
+                "%s has no email address.", reminder.ticket_id.partner_id.display_name
+            )
+            for reminder in self
+            if not reminder.ticket_id.partner_id.email
+        }
+        self._skip(reasons)
+        sendable = self.filtered(lambda r: r.id not in reasons)
+        values = {}
+        for template, reminders in sendable.grouped(lambda r: r.step_id.mail_template_id).items():
+            mails = template.sudo().send_mail_batch(reminders.ticket_id.ids)
+            mail_by_ticket = {mail.res_id: mail for mail in mails}
+            for reminder in reminders:
+                mail = mail_by_ticket.get(reminder.ticket_id.id)
+                values[reminder.id] = {
+                    "recipient": reminder.ticket_id.partner_id.email,
+                    "message": mail.subject if mail else False,
+                    "mail_id": mail.id if mail else None,
+                }
+        self._set_values(values)
+        sendable._record_results({rid: ("sent", None, None) for rid in sendable.ids})
+
+    def _send_sms(self):
+        numbers, reasons = self._phone_numbers()
+        self._skip(reasons)
+        sendable = self.filtered(lambda r: r.id in numbers)
+        if not sendable:
+            return
+        texts = sendable._render_texts()
+        sms_list = (
+            self.env["sms.sms"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "number": numbers[reminder.id],
+                        "body": texts[reminder.id],
+                        "partner_id": reminder.ticket_id.partner_id.id,
+                        "state": "outgoing",
+                    }
+                    for reminder in sendable
+                ]
+            )
+        )
+        sendable._set_values(
+            {
+                reminder.id: {
+                    "recipient": numbers[reminder.id],
+                    "message": texts[reminder.id],
+                    "sms_id": sms.id,
+                }
+                for reminder, sms in zip(sendable, sms_list, strict=True)
+            }
+        )
+        sendable.ticket_id._message_log_batch(
+            bodies={
+                reminder.ticket_id.id: self.env._(
+                    "SMS reminder queued to %(number)s: %(text)s",
+                    number=numbers[reminder.id],
+                    text=texts[reminder.id],
+                )
+                for reminder in sendable
+            }
+        )
+        sendable._record_results({rid: ("sent", None, None) for rid in sendable.ids})
+
+    def _send_through_provider(self):
+        numbers, reasons = self._phone_numbers()
+        self._skip(reasons)
+        sendable = self.filtered(lambda r: r.id in numbers)
+        if not sendable:
+            return
+        texts = sendable._render_texts()
+        sendable._set_values(
+            {rid: {"recipient": numbers[rid], "message": texts[rid]} for rid in sendable.ids}
+        )
+        Provider = self.env["collection.channel.provider"].sudo()
+        for (company, channel), reminders in sendable.grouped(
+            lambda r: (r.company_id, r.channel)
+        ).items():
+            provider = Provider._for_channel(company, channel) or Provider.new(
+                {"channel": channel, "provider_type": "recording", "name": "Recording"}
+            )
+            provider._deliver(reminders, texts)
+
+    def _send_whatsapp(self):
+        self._send_through_provider()
+
+    def _send_ivr(self):
+        self._send_through_provider()
+
+    def _send_activity(self):
+        model_id = self.env["ir.model"]._get_id("helpdesk.ticket")
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "res_model_id": model_id,
+                        "res_id": reminder.ticket_id.id,
+                        "activity_type_id": reminder.step_id.activity_type_id.id,
+                        "summary": reminder.step_id.name,
+                        "user_id": (
+                            reminder.ticket_id.user_id
+                            or reminder.ticket_id.team_id.user_id
+                            or self.env.ref("base.user_admin")
+                        ).id,
+                        "date_deadline": reminder.due_date,
+                    }
+                    for reminder in self
+                ]
+            )
+        )
+        self._set_values(
+            {
+                reminder.id: {"activity_id": activity.id, "recipient": activity.user_id.name}
+                for reminder, activity in zip(self, activities, strict=True)
+            }
+        )
+        self._record_results({rid: ("sent", None, None) for rid in self.ids})

@@ -1,0 +1,98 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+CHANNELS = [
+    ("email", "Email"),
+    ("sms", "SMS"),
+    ("whatsapp", "WhatsApp"),
+    ("ivr", "IVR Call"),
+    ("activity", "Agent Activity"),
+]
+
+
+class CollectionReminderStep(models.Model):
+    _name = "collection.reminder.step"
+    _description = "Collection Reminder Step"
+    _order = "level_id, day_offset, sequence, id"
+
+    level_id = fields.Many2one(
+        comodel_name="collection.policy.level", required=True, ondelete="cascade", index=True
+    )
+    sequence = fields.Integer(default=10)
+    name = fields.Char(compute="_compute_name", store=True, readonly=False)
+    day_offset = fields.Integer(
+        string="Day",
+        help="Days after the reference date (entering the level, or the due date of "
+        "the oldest overdue invoice).",
+    )
+    offset_from = fields.Selection(
+        selection=[("level", "Entering the level"), ("due_date", "Due date")],
+        string="Counted From",
+        required=True,
+        default="level",
+    )
+    channel = fields.Selection(selection=CHANNELS, required=True, default="email")
+    mail_template_id = fields.Many2one(
+        comodel_name="mail.template",
+        string="Email Template",
+        domain="[('model', '=', 'helpdesk.ticket')]",
+    )
+    sms_template_id = fields.Many2one(
+        comodel_name="sms.template",
+        string="Message Template",
+        domain="[('model', '=', 'helpdesk.ticket')]",
+        help="Text of the SMS, WhatsApp message or IVR call.",
+    )
+    activity_type_id = fields.Many2one(
+        comodel_name="mail.activity.type",
+        string="Activity Type",
+        domain="['|', ('res_model', '=', False), ('res_model', '=', 'helpdesk.ticket')]",
+    )
+    only_if_unpaid = fields.Boolean(
+        string="Only If Still Unpaid",
+        default=True,
+        help="Skip this step when the customer has paid something since the case "
+        "entered the level.",
+    )
+
+    @api.depends("channel", "day_offset", "offset_from")
+    def _compute_name(self):
+        channels = dict(CHANNELS)
+        for step in self:
+            reference = (
+                self.env._("of the level")
+                if step.offset_from == "level"
+                else self.env._("past due")
+            )
+            step.name = self.env._(
+                "%(channel)s on day %(day)s %(reference)s",
+                channel=channels.get(step.channel, ""),
+                day=step.day_offset,
+                reference=reference,
+            )
+
+    @api.constrains("channel", "mail_template_id", "sms_template_id", "activity_type_id")
+    def _check_template(self):
+        for step in self:
+            missing = (
+                (step.channel == "email" and not step.mail_template_id)
+                or (step.channel in ("sms", "whatsapp", "ivr") and not step.sms_template_id)
+                or (step.channel == "activity" and not step.activity_type_id)
+            )
+            if missing:
+                raise ValidationError(
+                    self.env._(
+                        "Reminder step %(step)s of level %(level)s needs a template or "
+                        "activity type for its channel.",
+                        step=step.name,
+                        level=step.level_id.code,
+                    )
+                )
+
+    def _due_date(self, level_date, oldest_due_date):
+        """The day this step is due for a case, or None if it cannot be known."""
+        self.ensure_one()
+        reference = level_date if self.offset_from == "level" else oldest_due_date
+        return reference and reference + timedelta(days=self.day_offset)
