@@ -28,7 +28,6 @@ class CollectionPolicy(models.Model):
     )
     paid_stage_id = fields.Many2one(
         comodel_name="helpdesk.ticket.stage",
-        string="Paid Stage",
         domain="[('closed', '=', True)]",
         help="Closed stage a case moves to once nothing is overdue any more.",
     )

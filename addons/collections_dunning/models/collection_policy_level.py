@@ -20,12 +20,10 @@ class CollectionPolicyLevel(models.Model):
     )
     stage_id = fields.Many2one(
         comodel_name="helpdesk.ticket.stage",
-        string="Stage",
         help="Kanban column of the cases in this level.",
     )
     team_id = fields.Many2one(
         comodel_name="helpdesk.ticket.team",
-        string="Team",
         domain="[('is_collection_team', '=', True)]",
         help="Team that owns the cases of this level; the company's Collections team when empty.",
     )

@@ -248,9 +248,11 @@ class CollectionReminder(models.Model):
 
     def _send_activity(self):
         model_id = self.env["ir.model"]._get_id("helpdesk.ticket")
+        # quick_update: no email per activity; the agents' activity lists show them.
         activities = (
             self.env["mail.activity"]
             .sudo()
+            .with_context(mail_activity_quick_update=True)
             .create(
                 [
                     {

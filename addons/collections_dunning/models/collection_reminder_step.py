@@ -47,7 +47,6 @@ class CollectionReminderStep(models.Model):
     )
     activity_type_id = fields.Many2one(
         comodel_name="mail.activity.type",
-        string="Activity Type",
         domain="['|', ('res_model', '=', False), ('res_model', '=', 'helpdesk.ticket')]",
     )
     only_if_unpaid = fields.Boolean(

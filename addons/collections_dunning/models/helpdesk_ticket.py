@@ -72,7 +72,6 @@ class HelpdeskTicket(models.Model):
 
     # Days-past-due cases, kept up to date by the daily run (collection.run).
     collection_case = fields.Boolean(
-        string="Collection Case",
         index=True,
         readonly=True,
         copy=False,

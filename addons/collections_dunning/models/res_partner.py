@@ -6,7 +6,6 @@ class ResPartner(models.Model):
 
     collection_policy_id = fields.Many2one(
         comodel_name="collection.policy",
-        string="Collection Policy",
         domain="[('company_id', 'in', [current_company_id, False])]",
         help="Policy for this customer's overdue invoices; the company's default "
         "policy when empty. Set it on the company, not on its contacts.",

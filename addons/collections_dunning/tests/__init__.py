@@ -5,3 +5,6 @@ from . import test_tech_visit
 from . import test_access
 from . import test_ui
 from . import test_dpd_engine
+from . import test_policy
+from . import test_channel_provider
+from . import test_run_performance

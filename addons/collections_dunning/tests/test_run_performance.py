@@ -1,0 +1,84 @@
+from datetime import date, timedelta
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.tests import tagged
+
+from .common import CollectionsCommon
+
+DUE = date(2026, 1, 31)
+
+
+@tagged("post_install", "-at_install")
+class TestRunPerformance(CollectionsCommon):
+    """The daily run costs the same number of queries for 3 or 12 customers:
+    no query is made per invoice, per case or per reminder."""
+
+    def _customers_with_invoices(self, count):
+        partners = self.env["res.partner"].create(
+            [
+                {
+                    "name": f"Household {n}",
+                    "email": f"household{n}@example.com",
+                    "phone": f"+91 80 4000 {2000 + n}",
+                    "country_id": self.env.ref("base.in").id,
+                }
+                for n in range(count)
+            ]
+        )
+        with freeze_time(DUE):
+            invoices = self.env["account.move"].create(
+                [
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": partner.id,
+                        "invoice_date": DUE + timedelta(days=k),
+                        "invoice_date_due": DUE + timedelta(days=k),
+                        "invoice_line_ids": [
+                            Command.create(
+                                {
+                                    "name": "Rental",
+                                    "price_unit": 500.0,
+                                    "tax_ids": [Command.clear()],
+                                }
+                            )
+                        ],
+                    }
+                    for partner in partners
+                    for k in (0, 5)
+                ]
+            )
+            invoices.action_post()
+        return partners
+
+    def _run(self, on_date):
+        with freeze_time(on_date):
+            self.env["collection.policy"]._cron_run()
+
+    def _measure(self, count):
+        self._customers_with_invoices(count)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        # First run: opens a case per customer in L2 (7 days past due) with the
+        # agent follow-up; second run: the day 15 SMS, email and WhatsApp.
+        with self.assertQueryCount(__system__=self.OPEN_QUERIES):
+            self._run(DUE + timedelta(days=7))
+        self.env.invalidate_all()
+        with self.assertQueryCount(__system__=self.DAILY_QUERIES):
+            self._run(DUE + timedelta(days=15))
+        cases = self.env["helpdesk.ticket"].search([("collection_case", "=", True)])
+        self.assertEqual(len(cases), count)
+        self.assertEqual(set(cases.mapped("collection_dpd")), {15})
+        reminders = cases.collection_reminder_ids
+        self.assertEqual(len(reminders), 4 * count)
+        self.assertEqual(set(reminders.mapped("state")), {"sent"})
+
+    OPEN_QUERIES = 62
+    DAILY_QUERIES = 57
+
+    def test_query_count_3_customers(self):
+        self._measure(3)
+
+    def test_query_count_12_customers(self):
+        self._measure(12)
