@@ -1,5 +1,5 @@
 # Every target forwards to scripts/collections.sh; ODOO_SRC defaults to /opt/odoo19.
-.PHONY: run test lint readme setup
+.PHONY: run test lint bench readme setup
 run:
 	bash scripts/collections.sh run
 test:
@@ -10,3 +10,5 @@ setup:
 	bash scripts/collections.sh setup
 readme:
 	bash scripts/collections.sh readme
+bench:
+	bash scripts/collections.sh bench

@@ -94,7 +94,6 @@ db_user = $PGUSER
 db_password = $PGPASSWORD
 admin_passwd = admin
 http_port = $HTTP_PORT
-without_demo = False
 CONF
 }
 
@@ -140,6 +139,20 @@ cmd_test() {
         addons/collections_dunning/tests addons/collections_art/tests tests "${upstream[@]}" "$@")
 }
 
+cmd_bench() {
+    setup
+    local sizes=("$@") size bench_db
+    [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
+    for size in "${sizes[@]}"; do
+        bench_db="collections_bench_$$_$size"
+        # shellcheck disable=SC2064
+        trap "dropdb --if-exists '$bench_db' >/dev/null 2>&1 || true" EXIT
+        odoo -d "$bench_db" -i "$ADDONS" --stop-after-init --log-level=warn
+        "$VENV/bin/python" "$ROOT/bench/bench_daily_run.py" "$STATE/odoo.conf" "$bench_db" "$size"
+        dropdb --if-exists "$bench_db"
+    done
+}
+
 cmd_lint() {
     "$VENV/bin/pip" install -q -r "$ROOT/requirements-lint.txt"
     (cd "$ROOT" && "$VENV/bin/ruff" check . && "$VENV/bin/ruff" format --check . \
@@ -152,6 +165,7 @@ case "${1:-}" in
     run) shift; cmd_run "$@" ;;
     test) shift; cmd_test "$@" ;;
     lint) setup; cmd_lint ;;
+    bench) shift; cmd_bench "$@" ;;
     readme) setup; "$VENV/bin/python" "$ROOT/scripts/gen_readme.py" ;;
-    *) die "usage: $0 setup|run|test|lint|readme" ;;
+    *) die "usage: $0 setup|run|test|lint|bench|readme" ;;
 esac

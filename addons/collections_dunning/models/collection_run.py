@@ -192,10 +192,10 @@ class CollectionRun(models.AbstractModel):
                 count,
             )
         )
+        # Fetch before anything else runs a query on this cursor.
+        reserved = [number for (number,) in self.env.cr.fetchall()]
         prefix, suffix = sequence._get_prefix_suffix()
-        return [
-            f"{prefix}{number:0{sequence.padding}d}{suffix}" for (number,) in self.env.cr.fetchall()
-        ]
+        return [f"{prefix}{number:0{sequence.padding}d}{suffix}" for number in reserved]
 
     def _create_cases(self, to_create, today):
         Ticket = self._tickets()

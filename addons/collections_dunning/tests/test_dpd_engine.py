@@ -4,6 +4,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import CollectionsCommon
 
@@ -249,3 +250,38 @@ class TestDpdEngine(CollectionsCommon):
         self.assertEqual(by_channel["email"].state, "skipped")
         self.assertIn("no email address", by_channel["email"].reason)
         self.assertEqual(by_channel["whatsapp"].state, "skipped")
+
+    def test_scheduled_action_runs_the_daily_run(self):
+        cron = self.env.ref("collections_dunning.ir_cron_collection_run")
+        self.assertEqual(cron.code.strip(), "model._cron_run()")
+        self.assertTrue(cron.active)
+        with freeze_time(day(2)):
+            cron.ir_actions_server_id.run()
+        case = self._case()
+        self.assertEqual(case.collection_dpd, 2)
+        self.assertEqual(len(case.collection_reminder_ids), 4)
+
+    def test_bucket_columns_stay_visible_when_empty(self):
+        action = self.env.ref("collections_dunning.helpdesk_ticket_action_cases")
+        context = safe_eval(action.context, {"ref": lambda xmlid: self.env.ref(xmlid).id})
+        groups = (
+            self.env["helpdesk.ticket"]
+            .with_context(**context, read_group_expand=True)  # as the Kanban view asks
+            .web_read_group(
+                safe_eval(action.domain) + [("stage_id.closed", "=", False)],
+                ["stage_id"],
+                ["__count"],
+            )["groups"]
+        )
+        names = [group["stage_id"][1] for group in groups if group["stage_id"]]
+        for xmlid in ("helpdesk_stage_l1", "helpdesk_stage_l2", "helpdesk_stage_l3"):
+            self.assertIn(self.env.ref(f"collections_dunning.{xmlid}").name, names)
+        self.assertNotIn(self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_new").name, names)
+
+    def test_case_numbers_come_from_helpdesk_sequence(self):
+        self.env.invalidate_all()  # the sequence's own fields are read after reserving
+        numbers = self.env["collection.run"]._reserve_numbers(3)
+        self.assertEqual(len(set(numbers)), 3)
+        self.assertTrue(all(number.startswith("HT") for number in numbers))
+        ticket = self._create_ticket()
+        self.assertGreater(ticket.number, max(numbers))
