@@ -10,5 +10,12 @@ from . import collection_reminder_step
 from . import collection_reminder
 from . import collection_channel_provider
 from . import collection_run
+from . import collection_disposition
+from . import collection_reference
+from . import collection_interaction
+from . import collection_promise
+from . import collection_payment_plan
+from . import collection_payment_plan_line
+from . import collection_settlement
 from . import helpdesk_ticket
 from . import mail_activity

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from datetime import timedelta
+
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .collection_reminder_step import CHANNELS
@@ -18,7 +20,7 @@ class CollectionReminder(models.Model):
         comodel_name="collection.reminder.step", required=True, ondelete="cascade", index=True
     )
     level_id = fields.Many2one(related="step_id.level_id", store=True)
-    partner_id = fields.Many2one(related="ticket_id.partner_id", store=True)
+    partner_id = fields.Many2one(related="ticket_id.commercial_partner_id", store=True)
     company_id = fields.Many2one(related="ticket_id.company_id", store=True)
     channel = fields.Selection(selection=CHANNELS, required=True)
     due_date = fields.Date(required=True)
@@ -69,6 +71,42 @@ class CollectionReminder(models.Model):
     # ------------------------------------------------------------------
     # Sending, one batch per channel
     # ------------------------------------------------------------------
+
+    def _send_within_rules(self):
+        """Send what the contact rules allow now; opt-outs are skipped for good,
+        the rest (hours, attempt cap) waits in the queue for a later run."""
+        if not self:
+            return
+        now = fields.Datetime.now()
+        company = self.env.company
+        since = now - timedelta(days=company.collection_attempt_window)
+        attempts = self.env["collection.interaction"]._attempts_since(self.partner_id, since)
+        allowed, skipped, postponed = self.browse(), {}, {}
+        for reminder in self:
+            partner, channel = reminder.partner_id, reminder.channel
+            if channel != "activity" and partner._collection_opted_out(channel):
+                skipped[reminder.id] = self.env._("The customer opted out of %s.", channel)
+                continue
+            reason = partner._collection_contact_blocked(channel, now, attempts=attempts)
+            if reason:
+                postponed[reminder.id] = self.env._("Postponed: %s.", reason)
+                continue
+            allowed |= reminder
+            key = (partner.id, channel)
+            attempts[key] = attempts.get(key, 0) + 1
+        self._skip(skipped)
+        for reason, reminders in (
+            self.browse(list(postponed)).grouped(lambda r: postponed[r.id]).items()
+        ):
+            reminders.write({"reason": reason})
+        allowed._send()
+
+    @api.model
+    def _cron_send_queued(self):
+        """Hourly: send the reminders the contact rules held back."""
+        today = fields.Date.context_today(self)
+        queued = self.sudo().search([("state", "=", "queued"), ("due_date", "<=", today)])
+        queued._send_within_rules()
 
     def _send(self):
         """Send queued reminders; each channel handles its whole batch at once."""

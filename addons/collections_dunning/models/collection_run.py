@@ -36,12 +36,21 @@ class CollectionRun(models.AbstractModel):
         _logger.info("Collection run of %s: %s customers to look at", today, len(keys))
         if self._in_cron():
             self.env["ir.cron"]._commit_progress(remaining=len(keys))
+        self._evaluate_commitments(today)
         for batch in split_every(BATCH_SIZE, keys):
             tickets = self._sync_batch(batch, groups, cases, today)
+            tickets.commercial_partner_id._collection_update_flags()
             self._apply_reminders(tickets, today)
             if self._checkpoint(len(batch)) <= 0:
                 break
         return True
+
+    def _evaluate_commitments(self, today):
+        """Decide open promises and running payment plans from real payments."""
+        self.env["collection.promise"].sudo().search([("state", "=", "open")])._evaluate(today)
+        self.env["collection.payment.plan"].sudo().search([("state", "=", "active")])._evaluate(
+            today
+        )
 
     def _in_cron(self):
         return bool(self.env.context.get("ir_cron_progress_id"))
@@ -437,7 +446,7 @@ class CollectionRun(models.AbstractModel):
         Reminder.create(vals_list)
         self._set_next_reminder_dates(next_dates)
         queued = Reminder.search([("ticket_id", "in", tickets.ids), ("state", "=", "queued")])
-        queued._send()
+        queued._send_within_rules()
         return queued
 
     def _set_next_reminder_dates(self, next_dates):

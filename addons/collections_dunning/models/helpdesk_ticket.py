@@ -117,6 +117,28 @@ class HelpdeskTicket(models.Model):
     collection_reminder_ids = fields.One2many(
         comodel_name="collection.reminder", inverse_name="ticket_id", string="Reminders"
     )
+    # Agent desk
+    interaction_ids = fields.One2many(
+        comodel_name="collection.interaction", inverse_name="ticket_id", string="Interactions"
+    )
+    promise_ids = fields.One2many(
+        comodel_name="collection.promise", inverse_name="ticket_id", string="Promises"
+    )
+    payment_plan_ids = fields.One2many(
+        comodel_name="collection.payment.plan", inverse_name="ticket_id", string="Payment Plans"
+    )
+    settlement_ids = fields.One2many(
+        comodel_name="collection.settlement", inverse_name="ticket_id", string="Settlements"
+    )
+    partner_unreachable = fields.Boolean(
+        string="Unreachable", related="commercial_partner_id.collection_unreachable"
+    )
+    partner_uncooperative = fields.Boolean(
+        string="Uncooperative", related="commercial_partner_id.collection_uncooperative"
+    )
+    partner_reference_ids = fields.One2many(
+        related="commercial_partner_id.collection_reference_ids", readonly=False
+    )
 
     @api.depends("partner_id", "company_id")
     def _compute_partner_overdue_amount(self):
@@ -437,9 +459,94 @@ class HelpdeskTicket(models.Model):
         return stages.search(["|", ("id", "in", stages.ids), ("team_ids", "=", team_id)])
 
     def _collection_reminders_paused(self):
-        """Cases whose reminders wait for now. None here; an open promise to pay or
-        a kept payment plan pauses them (agent desk)."""
-        return self.browse()
+        """Cases whose automated reminders wait: an open promise to pay, a running
+        payment plan, or a settlement (standard recovery stopped)."""
+        if not self:
+            return self.browse()
+        domain = [("ticket_id", "in", self.ids)]
+        paused = set()
+        for model, states in (
+            ("collection.promise", ["open"]),
+            ("collection.payment.plan", ["active"]),
+            ("collection.settlement", ["to_approve", "approved"]),
+        ):
+            rows = (
+                self.env[model]
+                .sudo()
+                ._read_group(domain + [("state", "in", states)], ["ticket_id"])
+            )
+            paused.update(ticket.id for (ticket,) in rows)
+        return self.browse(sorted(paused))
+
+    def action_log_contact(self):
+        """The "Log contact" dialog: the three dependent disposition layers."""
+        self.ensure_one()
+        return {
+            "name": self.env._("Log Contact"),
+            "type": "ir.actions.act_window",
+            "res_model": "collection.interaction",
+            "view_mode": "form",
+            "views": [
+                (self.env.ref("collections_dunning.collection_interaction_view_form").id, "form")
+            ],
+            "target": "new",
+            "context": {"default_ticket_id": self.id},
+        }
+
+    def _collection_plan_action(self, is_refinancing):
+        self.ensure_one()
+        plan = self.env["collection.payment.plan"].create(
+            {
+                "ticket_id": self.id,
+                "amount_total": self.amount_overdue or self.partner_overdue_amount or 0.01,
+                "is_refinancing": is_refinancing,
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "collection.payment.plan",
+            "res_id": plan.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def action_new_payment_plan(self):
+        return self._collection_plan_action(is_refinancing=False)
+
+    def action_open_refinancing_plan(self):
+        """A customer with liquidity problems who is willing to pay moves to a
+        refinancing plan instead of standard reminders."""
+        return self._collection_plan_action(is_refinancing=True)
+
+    def _collection_register_contact_dates(self, interactions):
+        for ticket in self:
+            dates = interactions.filtered(lambda i, t=ticket: i.ticket_id == t).mapped("date")
+            if dates:
+                ticket._collection_register_contact(min(dates))
+                ticket._collection_register_contact(max(dates))
+
+    def _collection_open_settlement(self, interaction):
+        """Death or verified distress: stop standard recovery, ask a manager."""
+        self.ensure_one()
+        settlement = (
+            self.env["collection.settlement"]
+            .sudo()
+            .create(
+                {
+                    "ticket_id": self.id,
+                    "reason_id": (interaction.resolution_id or interaction.reason_id).id,
+                    "amount_overdue": self.amount_overdue or self.partner_overdue_amount,
+                    "note": interaction.note,
+                }
+            )
+        )
+        approver = self.team_id.user_id or self.env.ref("base.user_admin")
+        self.sudo().activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=self.env._("Approve or reject the settlement of %s", self.partner_id.name),
+            user_id=approver.id,
+        )
+        return settlement
 
     def _collection_escalate_to_art(self):
         """Hand cases over to the Asset Recovery Team.

@@ -51,6 +51,40 @@ class ResCompany(models.Model):
         "visit reaches it only once the customer has no overdue amount.",
     )
 
+    # Contact rules
+    collection_contact_hour_from = fields.Float(
+        string="Contact From", default=8.0, help="Earliest hour, in the customer's time zone."
+    )
+    collection_contact_hour_to = fields.Float(
+        string="Contact Until", default=19.0, help="Latest hour, in the customer's time zone."
+    )
+    collection_attempt_cap = fields.Integer(
+        string="Attempts Cap",
+        default=7,
+        help="Most attempts on one channel within the rolling window.",
+    )
+    collection_attempt_window = fields.Integer(string="Attempts Window (days)", default=7)
+    # Unreachable / uncooperative thresholds (solar policy)
+    collection_unreachable_days = fields.Integer(string="Unreachable Window (days)", default=20)
+    collection_unreachable_attempts = fields.Integer(
+        string="Unanswered Attempts per Channel",
+        default=3,
+        help="Unanswered WhatsApp messages, emails and calls (each) that make a "
+        "customer unreachable, and attempts to the co-subscriber if any.",
+    )
+    collection_broken_promises = fields.Integer(
+        string="Broken Promises for Uncooperative", default=3
+    )
+
+    @api.constrains("collection_contact_hour_from", "collection_contact_hour_to")
+    def _check_collection_contact_hours(self):
+        for company in self:
+            start, end = company.collection_contact_hour_from, company.collection_contact_hour_to
+            if not (0 <= start < end <= 24):
+                raise ValidationError(
+                    self.env._("Contact hours must be within the day and end after they start.")
+                )
+
     @api.constrains("collection_purifier_pattern")
     def _check_collection_purifier_pattern(self):
         """A broken pattern would refuse every transfer: reject it when saved."""

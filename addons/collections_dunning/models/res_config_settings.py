@@ -17,3 +17,24 @@ class ResConfigSettings(models.TransientModel):
     collection_operations_team_id = fields.Many2one(
         related="company_id.collection_operations_team_id", readonly=False
     )
+    collection_contact_hour_from = fields.Float(
+        related="company_id.collection_contact_hour_from", readonly=False
+    )
+    collection_contact_hour_to = fields.Float(
+        related="company_id.collection_contact_hour_to", readonly=False
+    )
+    collection_attempt_cap = fields.Integer(
+        related="company_id.collection_attempt_cap", readonly=False
+    )
+    collection_attempt_window = fields.Integer(
+        related="company_id.collection_attempt_window", readonly=False
+    )
+    collection_unreachable_days = fields.Integer(
+        related="company_id.collection_unreachable_days", readonly=False
+    )
+    collection_unreachable_attempts = fields.Integer(
+        related="company_id.collection_unreachable_attempts", readonly=False
+    )
+    collection_broken_promises = fields.Integer(
+        related="company_id.collection_broken_promises", readonly=False
+    )

@@ -1,4 +1,9 @@
+from datetime import timedelta
+
+import pytz
+
 from odoo import fields, models
+from odoo.tools import SQL
 
 
 class ResPartner(models.Model):
@@ -38,3 +43,206 @@ class ResPartner(models.Model):
             )
         )
         return {partner.id: amount for partner, amount in rows}
+
+    collection_unreachable = fields.Boolean(
+        string="Unreachable",
+        readonly=True,
+        help="No answer to the configured number of WhatsApp messages, emails and calls "
+        "(and co-subscriber attempts) within the window.",
+    )
+    collection_uncooperative = fields.Boolean(
+        string="Uncooperative",
+        readonly=True,
+        help="Explicitly refused to pay, broke the configured number of promises, or "
+        "claimed a payment that was verified not to exist.",
+    )
+    collection_no_call = fields.Boolean(string="No Calls")
+    collection_no_sms = fields.Boolean(string="No SMS")
+    collection_no_email = fields.Boolean(string="No Collection Emails")
+    collection_no_whatsapp = fields.Boolean(string="No WhatsApp")
+    collection_no_ivr = fields.Boolean(string="No IVR Calls")
+    collection_reference_ids = fields.One2many(
+        comodel_name="collection.reference", inverse_name="partner_id", string="References"
+    )
+
+    def _collection_opted_out(self, channel):
+        self.ensure_one()
+        field = {"call": "collection_no_call", "visit": None}.get(
+            channel, f"collection_no_{channel}"
+        )
+        return bool(field and field in self._fields and self.commercial_partner_id[field])
+
+    def _collection_local_hour(self, when):
+        """Hour of ``when`` (UTC) in the customer's time zone, as a float."""
+        self.ensure_one()
+        tz_name = self.tz or self.env.company.partner_id.tz or "UTC"
+        local = pytz.utc.localize(when).astimezone(pytz.timezone(tz_name))
+        return local.hour + local.minute / 60.0, tz_name
+
+    def _collection_contact_blocked(self, channel, when, ignore=None, attempts=None):
+        """Why the contact rules forbid reaching this customer on ``channel`` at
+        ``when``, or False. Visits are not bound by them."""
+        self.ensure_one()
+        if channel in ("visit", "activity"):
+            return False
+        partner = self.commercial_partner_id
+        company = self.env.company
+        if partner._collection_opted_out(channel):
+            return self.env._(
+                "%(partner)s opted out of %(channel)s", partner=partner.name, channel=channel
+            )
+        hour, tz_name = self._collection_local_hour(when)
+        start, end = company.collection_contact_hour_from, company.collection_contact_hour_to
+        if not start <= hour < end:
+            return self.env._(
+                "outside contact hours (%(start)s-%(end)s, %(tz)s)",
+                start=_hour_label(start),
+                end=_hour_label(end),
+                tz=tz_name,
+            )
+        if attempts is None:
+            since = when - timedelta(days=company.collection_attempt_window)
+            attempts = self.env["collection.interaction"]._attempts_since(partner, since)
+            if ignore:
+                attempts[(partner.id, channel)] = attempts.get((partner.id, channel), 0) - len(
+                    ignore
+                )
+        if attempts.get((partner.id, channel), 0) >= company.collection_attempt_cap:
+            return self.env._(
+                "already %(count)s %(channel)s attempts in %(days)s days (cap %(cap)s)",
+                count=attempts[(partner.id, channel)],
+                channel=channel,
+                days=company.collection_attempt_window,
+                cap=company.collection_attempt_cap,
+            )
+        return False
+
+    def _collection_paid_amounts(self, periods):
+        """Payments on the customers' invoices per period, {key: (partner id, from, to)}.
+
+        Read from accounting reconciliation (credit notes excluded), in one query.
+        """
+        if not periods:
+            return {}
+        values = SQL(", ").join(
+            SQL("(%s, %s, %s::date, %s::date)", key, partner_id, date_from, date_to)
+            for key, (partner_id, date_from, date_to) in periods.items()
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT v.key, SUM(apr.amount)
+                  FROM (VALUES %s) AS v(key, partner_id, date_from, date_to)
+                  JOIN account_move_line inv_line ON inv_line.partner_id = v.partner_id
+                  JOIN account_move inv ON inv.id = inv_line.move_id
+                   AND inv.move_type = 'out_invoice' AND inv.state = 'posted'
+                  JOIN account_partial_reconcile apr ON apr.debit_move_id = inv_line.id
+                  JOIN account_move_line pay_line ON pay_line.id = apr.credit_move_id
+                  JOIN account_move pay ON pay.id = pay_line.move_id
+                   AND pay.move_type != 'out_refund'
+                 WHERE apr.max_date BETWEEN v.date_from AND v.date_to
+                 GROUP BY v.key
+                """,
+                values,
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    def _collection_update_flags(self):
+        """Set the unreachable and uncooperative flags from the logged contacts,
+        promises and reminders, in a handful of grouped queries."""
+        partners = self.commercial_partner_id
+        if not partners:
+            return
+        company = self.env.company
+        Interaction = self.env["collection.interaction"].sudo()
+        counts = {}
+        for flag in ("marks_refusal", "marks_false_claim"):
+            domain = [
+                ("partner_id", "in", partners.ids),
+                "|",
+                (f"reason_id.{flag}", "=", True),
+                (f"resolution_id.{flag}", "=", True),
+            ]
+            counts[flag] = dict(Interaction._read_group(domain, ["partner_id"], ["__count"]))
+        broken = dict(
+            self.env["collection.promise"]
+            .sudo()
+            ._read_group(
+                [("partner_id", "in", partners.ids), ("state", "=", "broken")],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        since = fields.Datetime.now() - timedelta(days=company.collection_unreachable_days)
+        attempts = Interaction._attempts_since(partners, since)
+        reached = {
+            partner
+            for (partner,) in Interaction._read_group(
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("date", ">=", since),
+                    "|",
+                    ("is_contact", "=", True),
+                    ("direction", "=", "inbound"),
+                ],
+                ["partner_id"],
+            )
+        }
+        co_subscribers = {
+            partner
+            for (partner,) in self.env["collection.reference"]
+            .sudo()
+            ._read_group(
+                [("partner_id", "in", partners.ids), ("is_co_subscriber", "=", True)],
+                ["partner_id"],
+            )
+        }
+        co_attempts = dict(
+            Interaction._read_group(
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("date", ">=", since),
+                    ("direction", "=", "outbound"),
+                    ("reference_id.is_co_subscriber", "=", True),
+                ],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        needed = company.collection_unreachable_attempts
+        flags = {}
+        for partner in partners:
+            uncooperative = bool(
+                counts["marks_refusal"].get(partner)
+                or counts["marks_false_claim"].get(partner)
+                or broken.get(partner, 0) >= company.collection_broken_promises
+            )
+            unreachable = (
+                partner not in reached
+                and all(
+                    attempts.get((partner.id, channel), 0) >= needed
+                    for channel in ("whatsapp", "email", "call")
+                )
+                and (partner not in co_subscribers or co_attempts.get(partner, 0) >= needed)
+            )
+            flags.setdefault((unreachable, uncooperative), self.browse())
+            flags[(unreachable, uncooperative)] |= partner
+        for (unreachable, uncooperative), group in flags.items():
+            changed = group.filtered(
+                lambda p, u=unreachable, c=uncooperative: (
+                    p.collection_unreachable != u or p.collection_uncooperative != c
+                )
+            )
+            if changed:
+                changed.sudo().write(
+                    {
+                        "collection_unreachable": unreachable,
+                        "collection_uncooperative": uncooperative,
+                    }
+                )
+
+
+def _hour_label(value):
+    return f"{int(value):02d}:{round(value % 1 * 60):02d}"

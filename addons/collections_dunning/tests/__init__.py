@@ -8,3 +8,4 @@ from . import test_dpd_engine
 from . import test_policy
 from . import test_channel_provider
 from . import test_run_performance
+from . import test_agent_desk

@@ -109,7 +109,7 @@ class TestChannelProviders(CollectionsCommon):
             cls._create_invoice(cls.customer, date(2026, 2, 1), 900.0)
 
     def _run(self):
-        with freeze_time("2026-02-02"):
+        with freeze_time("2026-02-02 10:00:00"):
             self.env["collection.policy"]._cron_run()
         case = self.env["helpdesk.ticket"].search(
             [("collection_case", "=", True), ("partner_id", "=", self.customer.id)]

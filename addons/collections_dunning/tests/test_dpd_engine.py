@@ -32,7 +32,8 @@ class TestDpdEngine(CollectionsCommon):
         cls.Reminder = cls.env["collection.reminder"]
 
     def _run(self, n):
-        with freeze_time(day(n)):
+        # 10:00 UTC: inside the default contact hours (08:00-19:00)
+        with freeze_time(f"{day(n)} 10:00:00"):
             self.env["collection.policy"]._cron_run()
 
     def _case(self):
@@ -255,7 +256,7 @@ class TestDpdEngine(CollectionsCommon):
         cron = self.env.ref("collections_dunning.ir_cron_collection_run")
         self.assertEqual(cron.code.strip(), "model._cron_run()")
         self.assertTrue(cron.active)
-        with freeze_time(day(2)):
+        with freeze_time(f"{day(2)} 10:00:00"):
             cron.ir_actions_server_id.run()
         case = self._case()
         self.assertEqual(case.collection_dpd, 2)

@@ -1,0 +1,283 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_datetime
+
+INTERACTION_CHANNELS = [
+    ("call", "Call"),
+    ("sms", "SMS"),
+    ("email", "Email"),
+    ("whatsapp", "WhatsApp"),
+    ("ivr", "IVR"),
+    ("visit", "Visit"),
+]
+
+
+class CollectionInteraction(models.Model):
+    """One logged contact (or attempt) with a customer, with its 3-layer disposition."""
+
+    _name = "collection.interaction"
+    _description = "Collection Interaction"
+    _order = "date desc, id desc"
+
+    ticket_id = fields.Many2one(
+        comodel_name="helpdesk.ticket", required=True, ondelete="cascade", index=True
+    )
+    partner_id = fields.Many2one(
+        comodel_name="res.partner",
+        string="Customer",
+        compute="_compute_partner_id",
+        store=True,
+        index=True,
+    )
+    company_id = fields.Many2one(related="ticket_id.company_id", store=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    reference_id = fields.Many2one(
+        comodel_name="collection.reference",
+        string="Reference Called",
+        domain="[('partner_id', '=', partner_id)]",
+        help="Set when the contact was with one of the customer's references.",
+    )
+    channel = fields.Selection(selection=INTERACTION_CHANNELS, required=True, default="call")
+    direction = fields.Selection(
+        selection=[("outbound", "Outbound"), ("inbound", "Inbound")],
+        required=True,
+        default="outbound",
+    )
+    user_id = fields.Many2one(
+        comodel_name="res.users", string="Agent", required=True, default=lambda self: self.env.user
+    )
+    date = fields.Datetime(required=True, default=fields.Datetime.now)
+    status_id = fields.Many2one(
+        comodel_name="collection.disposition",
+        required=True,
+        domain="[('layer', '=', 1)]",
+    )
+    reason_id = fields.Many2one(
+        comodel_name="collection.disposition",
+        domain="[('parent_id', '=', status_id)]",
+    )
+    resolution_id = fields.Many2one(
+        comodel_name="collection.disposition",
+        domain="[('parent_id', '=', reason_id)]",
+    )
+    is_contact = fields.Boolean(related="status_id.is_contact", store=True)
+    requires_promise = fields.Boolean(compute="_compute_requirements")
+    requires_callback = fields.Boolean(compute="_compute_requirements")
+    note = fields.Text()
+    attachment_ids = fields.Many2many(comodel_name="ir.attachment", string="Attachments")
+    promise_date = fields.Date()
+    promise_amount = fields.Monetary(currency_field="currency_id")
+    callback_date = fields.Datetime(string="Call Back At")
+    promise_id = fields.Many2one(comodel_name="collection.promise", readonly=True)
+    is_override = fields.Boolean(
+        string="Contact Rule Override",
+        readonly=True,
+        help="Logged outside the contact rules by a manager.",
+    )
+    override_reason = fields.Char()
+
+    @api.depends("ticket_id.partner_id")
+    def _compute_partner_id(self):
+        for interaction in self:
+            interaction.partner_id = interaction.ticket_id.partner_id.commercial_partner_id
+
+    @api.depends("reason_id", "resolution_id")
+    def _compute_requirements(self):
+        for interaction in self:
+            chosen = interaction.reason_id | interaction.resolution_id
+            interaction.requires_promise = any(chosen.mapped("requires_promise"))
+            interaction.requires_callback = any(chosen.mapped("requires_callback"))
+
+    @api.onchange("status_id")
+    def _onchange_status_id(self):
+        if self.reason_id.parent_id != self.status_id:
+            self.reason_id = False
+
+    @api.onchange("reason_id")
+    def _onchange_reason_id(self):
+        if self.resolution_id.parent_id != self.reason_id:
+            self.resolution_id = False
+
+    @api.constrains("status_id", "reason_id", "resolution_id")
+    def _check_layers(self):
+        """Each layer must be a child of the layer chosen above it."""
+        for interaction in self:
+            status, reason, resolution = (
+                interaction.status_id,
+                interaction.reason_id,
+                interaction.resolution_id,
+            )
+            if status.layer != 1:
+                raise ValidationError(self.env._("%s is not a contact status.", status.name))
+            if reason and reason.parent_id != status:
+                raise ValidationError(
+                    self.env._(
+                        "The reason %(reason)s does not belong to the status %(status)s.",
+                        reason=reason.name,
+                        status=status.name,
+                    )
+                )
+            if resolution and resolution.parent_id != reason:
+                raise ValidationError(
+                    self.env._(
+                        "The resolution %(resolution)s does not belong to the reason %(reason)s.",
+                        resolution=resolution.name,
+                        reason=reason.name or self.env._("(none)"),
+                    )
+                )
+            if not reason and status.child_ids:
+                raise ValidationError(self.env._("Choose a reason under %s.", status.name))
+            if reason and not resolution and reason.child_ids:
+                raise ValidationError(self.env._("Choose a resolution under %s.", reason.name))
+
+    @api.constrains("promise_date", "promise_amount", "callback_date", "reason_id", "resolution_id")
+    def _check_follow_up(self):
+        for interaction in self:
+            if interaction.requires_promise and (
+                not interaction.promise_date or interaction.promise_amount <= 0
+            ):
+                raise ValidationError(
+                    self.env._("A promise to pay needs the promised amount and date.")
+                )
+            if interaction.requires_promise and interaction.promise_date < interaction.date.date():
+                raise ValidationError(self.env._("The promised date cannot be in the past."))
+            if interaction.requires_callback and not interaction.callback_date:
+                raise ValidationError(self.env._("Say when to call the customer back."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        interactions = super().create(vals_list)
+        interactions._check_contact_rules()
+        interactions._apply_follow_ups()
+        return interactions
+
+    def _check_contact_rules(self):
+        """Refuse an attempt the contact rules forbid, unless a manager overrides it."""
+        is_manager = self.env.user.has_group("collections_dunning.group_collection_manager")
+        for interaction in self.filtered(lambda i: i.direction == "outbound"):
+            reason = interaction.partner_id._collection_contact_blocked(
+                interaction.channel,
+                interaction.date,
+                ignore=interaction,
+            )
+            if not reason:
+                continue
+            override = self.env.context.get("collection_override_reason")
+            if is_manager and override:
+                interaction.write({"is_override": True, "override_reason": override})
+                continue
+            raise UserError(
+                self.env._(
+                    "This contact is not allowed: %(reason)s. A manager may log it as an "
+                    "override with a reason.",
+                    reason=reason,
+                )
+            )
+
+    def _summary(self):
+        self.ensure_one()
+        channels = dict(INTERACTION_CHANNELS)
+        layers = " → ".join((self.status_id | self.reason_id | self.resolution_id).mapped("name"))
+        who = self.reference_id.display_name if self.reference_id else self.partner_id.name
+        return self.env._(
+            "%(channel)s (%(direction)s) with %(who)s by %(agent)s: %(layers)s",
+            channel=channels[self.channel],
+            direction=self.direction,
+            who=who,
+            agent=self.user_id.name,
+            layers=layers,
+        )
+
+    def _apply_follow_ups(self):
+        """What a disposition sets in motion: promise, callback, flags, settlement."""
+        Promise = self.env["collection.promise"].sudo()
+        for interaction in self:
+            ticket = interaction.ticket_id
+            chosen = interaction.status_id | interaction.reason_id | interaction.resolution_id
+            lines = [interaction._summary()]
+            if interaction.is_override:
+                lines.append(self.env._("Contact rule override: %s", interaction.override_reason))
+            if interaction.requires_promise:
+                promise = Promise.create(
+                    {
+                        "ticket_id": ticket.id,
+                        "interaction_id": interaction.id,
+                        "user_id": interaction.user_id.id,
+                        "amount": interaction.promise_amount,
+                        "date": interaction.promise_date,
+                        "start_date": interaction.date.date(),
+                    }
+                )
+                interaction.promise_id = promise
+                lines.append(
+                    self.env._(
+                        "Promise to pay %(amount)s by %(date)s.",
+                        amount=promise.amount,
+                        date=promise.date,
+                    )
+                )
+            if interaction.requires_callback:
+                ticket.activity_schedule(
+                    "collections_dunning.mail_activity_type_callback",
+                    date_deadline=fields.Date.context_today(ticket, interaction.callback_date),
+                    summary=self.env._(
+                        "Call back at %s",
+                        format_datetime(self.env, interaction.callback_date, dt_format="short"),
+                    ),
+                    user_id=interaction.user_id.id,
+                )
+            if interaction.note:
+                lines.append(interaction.note)
+            ticket.message_post(
+                body=Markup("<br/>").join(lines),
+                subtype_xmlid="mail.mt_note",
+                attachment_ids=interaction.attachment_ids.ids,
+            )
+            if any(chosen.mapped("opens_settlement")):
+                ticket._collection_open_settlement(interaction)
+            if any(chosen.mapped("closes_case")):
+                closed = ticket.team_id._get_applicable_stages().filtered("closed")[:1]
+                if closed:
+                    ticket.stage_id = closed
+        self.ticket_id._collection_register_contact_dates(self)
+        self.partner_id._collection_update_flags()
+
+    @api.model
+    def _attempts_since(self, partners, since, channels=None):
+        """Outbound attempts per (partner, channel) since a date: logged contacts and
+        automated reminders that went out, in two grouped queries."""
+        domain = [
+            ("partner_id", "in", partners.ids),
+            ("date", ">=", since),
+            ("direction", "=", "outbound"),
+        ]
+        counts = {}
+        for partner, channel, count in self.sudo()._read_group(
+            domain, ["partner_id", "channel"], ["__count"]
+        ):
+            counts[(partner.id, channel)] = counts.get((partner.id, channel), 0) + count
+        for partner, channel, count in (
+            self.env["collection.reminder"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("state", "=", "sent"),
+                    ("sent_date", ">=", since),
+                    ("channel", "!=", "activity"),
+                ],
+                ["partner_id", "channel"],
+                ["__count"],
+            )
+        ):
+            counts[(partner.id, channel)] = counts.get((partner.id, channel), 0) + count
+        if channels:
+            counts = {key: count for key, count in counts.items() if key[1] in channels}
+        return counts
+
+    def _window_start(self, days):
+        return fields.Datetime.now() - timedelta(days=days)

@@ -1,0 +1,165 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+
+class CollectionPaymentPlan(models.Model):
+    """The overdue amount split into dated instalments, each kept or broken."""
+
+    _name = "collection.payment.plan"
+    _description = "Collection Payment Plan"
+    _order = "id desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    ticket_id = fields.Many2one(
+        comodel_name="helpdesk.ticket", required=True, ondelete="cascade", index=True
+    )
+    partner_id = fields.Many2one(
+        comodel_name="res.partner",
+        string="Customer",
+        compute="_compute_partner_id",
+        store=True,
+        index=True,
+    )
+    company_id = fields.Many2one(related="ticket_id.company_id", store=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    amount_total = fields.Monetary(currency_field="currency_id", required=True)
+    instalment_count = fields.Integer(string="Number of Instalments", default=3, required=True)
+    first_date = fields.Date(required=True, default=fields.Date.context_today)
+    interval = fields.Integer(default=1, required=True)
+    interval_unit = fields.Selection(
+        selection=[("weeks", "Weeks"), ("months", "Months")], default="months", required=True
+    )
+    start_date = fields.Date(
+        readonly=True, help="Payments from this day on count towards the plan."
+    )
+    is_refinancing = fields.Boolean(
+        string="Refinancing",
+        help="Offered to a customer with liquidity problems who is willing to pay.",
+    )
+    line_ids = fields.One2many(
+        comodel_name="collection.payment.plan.line", inverse_name="plan_id", string="Instalments"
+    )
+    paid_amount = fields.Monetary(currency_field="currency_id", readonly=True)
+    state = fields.Selection(
+        selection=[
+            ("draft", "Draft"),
+            ("active", "Running"),
+            ("done", "Completed"),
+            ("broken", "Broken"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        index=True,
+    )
+
+    @api.depends("ticket_id.partner_id")
+    def _compute_partner_id(self):
+        for plan in self:
+            plan.partner_id = plan.ticket_id.partner_id.commercial_partner_id
+
+    @api.depends("partner_id", "instalment_count", "is_refinancing")
+    def _compute_name(self):
+        for plan in self:
+            kind = (
+                self.env._("Refinancing plan")
+                if plan.is_refinancing
+                else self.env._("Payment plan")
+            )
+            plan.name = f"{kind}: {plan.partner_id.name or ''} ({plan.instalment_count})"
+
+    @api.constrains("amount_total", "instalment_count", "interval")
+    def _check_amounts(self):
+        for plan in self:
+            if plan.amount_total <= 0 or plan.instalment_count < 1 or plan.interval < 1:
+                raise ValidationError(
+                    self.env._(
+                        "A payment plan needs a positive amount, at least one instalment "
+                        "and a positive interval."
+                    )
+                )
+
+    def action_compute_instalments(self):
+        """Equal instalments at the chosen interval; the last one takes the rounding."""
+        for plan in self:
+            if plan.state != "draft":
+                raise UserError(self.env._("Only a draft plan can be recomputed."))
+            currency = plan.currency_id
+            share = currency.round(plan.amount_total / plan.instalment_count)
+            step = relativedelta(**{plan.interval_unit: plan.interval})
+            lines = []
+            for index in range(plan.instalment_count):
+                amount = (
+                    share
+                    if index < plan.instalment_count - 1
+                    else currency.round(plan.amount_total - share * (plan.instalment_count - 1))
+                )
+                lines.append(
+                    Command.create(
+                        {
+                            "sequence": index + 1,
+                            "date": plan.first_date + step * index,
+                            "amount": amount,
+                        }
+                    )
+                )
+            plan.line_ids = [Command.clear(), *lines]
+        return True
+
+    def action_activate(self):
+        for plan in self:
+            if not plan.line_ids:
+                plan.action_compute_instalments()
+            total = sum(plan.line_ids.mapped("amount"))
+            if plan.currency_id.compare_amounts(total, plan.amount_total):
+                raise UserError(
+                    self.env._(
+                        "The instalments add up to %(total)s, not %(amount)s.",
+                        total=total,
+                        amount=plan.amount_total,
+                    )
+                )
+            plan.write({"state": "active", "start_date": fields.Date.context_today(plan)})
+            plan.ticket_id.message_post(
+                body=self.env._(
+                    "%(plan)s started: %(count)s instalments from %(date)s.",
+                    plan=plan.name,
+                    count=len(plan.line_ids),
+                    date=plan.first_date,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def action_cancel(self):
+        self.write({"state": "cancelled"})
+        return True
+
+    def _evaluate(self, today):
+        """Payments since the start cover the instalments in date order; an
+        instalment whose date passes uncovered breaks the plan."""
+        plans = self.filtered(lambda p: p.state == "active")
+        paid = plans.partner_id._collection_paid_amounts(
+            {plan.id: (plan.partner_id.id, plan.start_date, today) for plan in plans}
+        )
+        for plan in plans:
+            amount = paid.get(plan.id, 0.0)
+            plan.paid_amount = amount
+            due_so_far = 0.0
+            for line in plan.line_ids.sorted(lambda line: (line.date, line.sequence)):
+                due_so_far += line.amount
+                if plan.currency_id.compare_amounts(amount, due_so_far) >= 0:
+                    line.state = "kept"
+                elif line.date < today:
+                    line.state = "broken"
+            if any(line.state == "broken" for line in plan.line_ids):
+                plan.state = "broken"
+                plan.ticket_id.sudo().activity_schedule(
+                    "collections_dunning.mail_activity_type_follow_up",
+                    summary=self.env._("Payment plan broken: an instalment was not paid"),
+                    user_id=(plan.ticket_id.user_id or self.env.user).id,
+                )
+            elif all(line.state == "kept" for line in plan.line_ids):
+                plan.state = "done"

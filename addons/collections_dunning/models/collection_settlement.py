@@ -1,0 +1,69 @@
+from odoo import fields, models
+from odoo.exceptions import AccessError, UserError
+
+
+class CollectionSettlement(models.Model):
+    """Standard recovery stopped (death, verified financial distress): a settlement
+    proposal waits for a manager's decision."""
+
+    _name = "collection.settlement"
+    _description = "Collection Settlement"
+    _order = "id desc"
+
+    ticket_id = fields.Many2one(
+        comodel_name="helpdesk.ticket", required=True, ondelete="cascade", index=True
+    )
+    partner_id = fields.Many2one(
+        related="ticket_id.commercial_partner_id", store=True, string="Customer"
+    )
+    company_id = fields.Many2one(related="ticket_id.company_id", store=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    reason_id = fields.Many2one(comodel_name="collection.disposition")
+    amount_overdue = fields.Monetary(currency_field="currency_id", readonly=True)
+    amount_proposed = fields.Monetary(currency_field="currency_id")
+    note = fields.Text()
+    requested_by_id = fields.Many2one(
+        comodel_name="res.users", default=lambda self: self.env.user, readonly=True
+    )
+    decided_by_id = fields.Many2one(comodel_name="res.users", readonly=True)
+    decision_date = fields.Datetime(readonly=True)
+    state = fields.Selection(
+        selection=[
+            ("to_approve", "To Approve"),
+            ("approved", "Approved"),
+            ("rejected", "Rejected"),
+        ],
+        default="to_approve",
+        required=True,
+        index=True,
+    )
+
+    def _decide(self, state):
+        if not self.env.user.has_group("collections_dunning.group_collection_manager"):
+            raise AccessError(self.env._("Only a collections manager decides on a settlement."))
+        for settlement in self:
+            if settlement.state != "to_approve":
+                raise UserError(self.env._("This settlement was already decided."))
+            settlement.write(
+                {
+                    "state": state,
+                    "decided_by_id": self.env.user.id,
+                    "decision_date": fields.Datetime.now(),
+                }
+            )
+            settlement.ticket_id.message_post(
+                body=self.env._(
+                    "Settlement %(state)s by %(user)s.",
+                    state=dict(self._fields["state"].selection)[state].lower(),
+                    user=self.env.user.name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def action_approve(self):
+        self._decide("approved")
+        return True
+
+    def action_reject(self):
+        self._decide("rejected")
+        return True
