@@ -144,22 +144,36 @@ class CollectionPaymentPlan(models.Model):
         paid = plans.partner_id._collection_paid_amounts(
             {plan.id: (plan.partner_id.id, plan.start_date, today) for plan in plans}
         )
+        self.env["collection.run"]._sql_update(
+            self._name, {plan.id: {"paid_amount": paid.get(plan.id, 0.0)} for plan in plans}
+        )
+        line_states, plan_states = {}, {}
         for plan in plans:
-            amount = paid.get(plan.id, 0.0)
-            plan.paid_amount = amount
             due_so_far = 0.0
             for line in plan.line_ids.sorted(lambda line: (line.date, line.sequence)):
                 due_so_far += line.amount
-                if plan.currency_id.compare_amounts(amount, due_so_far) >= 0:
-                    line.state = "kept"
+                if plan.currency_id.compare_amounts(plan.paid_amount, due_so_far) >= 0:
+                    line_states[line.id] = "kept"
                 elif line.date < today:
-                    line.state = "broken"
-            if any(line.state == "broken" for line in plan.line_ids):
-                plan.state = "broken"
-                plan.ticket_id.sudo().activity_schedule(
-                    "collections_dunning.mail_activity_type_follow_up",
-                    summary=self.env._("Payment plan broken: an instalment was not paid"),
-                    user_id=(plan.ticket_id.user_id or self.env.user).id,
-                )
-            elif all(line.state == "kept" for line in plan.line_ids):
-                plan.state = "done"
+                    line_states[line.id] = "broken"
+            states = [line_states.get(line.id, line.state) for line in plan.line_ids]
+            if "broken" in states:
+                plan_states[plan.id] = "broken"
+            elif all(state == "kept" for state in states):
+                plan_states[plan.id] = "done"
+        Line = self.env["collection.payment.plan.line"]
+        for state in ("kept", "broken"):
+            Line.browse([lid for lid, value in line_states.items() if value == state]).write(
+                {"state": state}
+            )
+        self.browse([pid for pid, value in plan_states.items() if value == "done"]).write(
+            {"state": "done"}
+        )
+        broken = self.browse([pid for pid, value in plan_states.items() if value == "broken"])
+        broken.write({"state": "broken"})
+        for plan in broken:
+            plan.ticket_id.sudo().activity_schedule(
+                "collections_dunning.mail_activity_type_follow_up",
+                summary=self.env._("Payment plan broken: an instalment was not paid"),
+                user_id=(plan.ticket_id.user_id or self.env.user).id,
+            )

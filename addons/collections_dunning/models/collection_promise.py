@@ -54,9 +54,12 @@ class CollectionPromise(models.Model):
             }
         )
         kept, broken = self.browse(), self.browse()
+        self.env["collection.run"]._sql_update(
+            self._name,
+            {promise.id: {"paid_amount": paid.get(promise.id, 0.0)} for promise in promises},
+        )
         for promise in promises:
-            amount = paid.get(promise.id, 0.0)
-            promise.paid_amount = amount
+            amount = promise.paid_amount
             if promise.currency_id.compare_amounts(amount, promise.amount) >= 0:
                 kept |= promise
             elif today > promise.date:

@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.tools import SQL
 
 from .collection_reminder_step import CHANNELS
 
@@ -153,43 +152,8 @@ class CollectionReminder(models.Model):
         return texts
 
     def _set_values(self, values):
-        """Per-reminder values {id: {field: value}} in one UPDATE (recipient, message, links)."""
-        columns = {
-            "recipient": "varchar",
-            "message": "text",
-            "mail_id": "int4",
-            "sms_id": "int4",
-            "activity_id": "int4",
-        }
-        used = sorted({field for vals in values.values() for field in vals})
-        if not used:
-            return
-        rows = SQL(", ").join(
-            SQL(
-                "(%s, %s)",
-                rid,
-                SQL(", ").join(
-                    SQL("%s::%s", vals.get(field), SQL(columns[field])) for field in used
-                ),
-            )
-            for rid, vals in values.items()
-        )
-        assignments = SQL(", ").join(
-            SQL(
-                "%s = COALESCE(v.%s, r.%s)", SQL.identifier(f), SQL.identifier(f), SQL.identifier(f)
-            )
-            for f in used
-        )
-        self.env.cr.execute(
-            SQL(
-                "UPDATE collection_reminder AS r SET %s "
-                "FROM (VALUES %s) AS v(id, %s) WHERE r.id = v.id",
-                assignments,
-                rows,
-                SQL(", ").join(SQL.identifier(f) for f in used),
-            )
-        )
-        self.invalidate_model(used)
+        """Per-reminder values {id: {field: value}} (recipient, message, links) in one UPDATE."""
+        self.env["collection.run"]._sql_update(self._name, values)
 
     def _send_email(self):
         reasons = {

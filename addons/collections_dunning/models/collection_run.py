@@ -52,6 +52,43 @@ class CollectionRun(models.AbstractModel):
             today
         )
 
+    @api.model
+    def _sql_update(self, model_name, values):
+        """Per-record values {id: {field: value}} of ``model_name`` in one UPDATE;
+        a None value keeps the stored one."""
+        if not values:
+            return
+        Model = self.env[model_name]
+        used = sorted({field for vals in values.values() for field in vals})
+        casts = {field: SQL(Model._fields[field].column_type[1]) for field in used}
+        rows = SQL(", ").join(
+            SQL(
+                "(%s, %s)",
+                record_id,
+                SQL(", ").join(SQL("%s::%s", vals.get(field), casts[field]) for field in used),
+            )
+            for record_id, vals in values.items()
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE %s AS t SET %s FROM (VALUES %s) AS v(id, %s) WHERE t.id = v.id",
+                SQL.identifier(Model._table),
+                SQL(", ").join(
+                    SQL(
+                        "%s = COALESCE(v.%s, t.%s)",
+                        SQL.identifier(field),
+                        SQL.identifier(field),
+                        SQL.identifier(field),
+                    )
+                    for field in used
+                ),
+                rows,
+                SQL(", ").join(SQL.identifier(field) for field in used),
+            )
+        )
+        Model.invalidate_model(used)
+
     def _in_cron(self):
         return bool(self.env.context.get("ir_cron_progress_id"))
 
