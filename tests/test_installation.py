@@ -58,3 +58,38 @@ class TestInstallation(TransactionCase):
         self.assertTrue(company.collection_team_id.is_collection_team)
         self.assertFalse(company.collection_support_team_id.is_collection_team)
         self.assertEqual(company.collection_callback_delay, 30)
+
+
+@tagged("post_install", "-at_install")
+class TestFormsLoadForEveryRole(TransactionCase):
+    """What a role's form shows, it must be allowed to read: one field it may not
+    read and the web client shows nothing at all for that user."""
+
+    def _form_fields(self, model, user):
+        arch = model.with_user(user).get_view(view_type="form")["arch"]
+        return sorted(set(etree.fromstring(arch).xpath("//field[not(ancestor::field)]/@name")))
+
+    def test_ticket_form_reads_for_each_role(self):
+        from odoo.tests import new_test_user
+
+        roles = {
+            "support": "helpdesk_mgmt.group_helpdesk_user",
+            "agent": "collections_dunning.group_collection_agent",
+            "manager": "collections_dunning.group_collection_manager",
+            "officer": "collections_art.group_art_officer",
+            "art_manager": "collections_art.group_art_manager",
+        }
+        ticket = self.env["helpdesk.ticket"].create(
+            {
+                "name": "Case",
+                "description": "<p>x</p>",
+                "purifier_id": "PUR-1",
+                "team_id": self.env.ref("collections_dunning.helpdesk_team_collections").id,
+            }
+        )
+        for role, group in roles.items():
+            user = new_test_user(self.env, login=f"form-{role}", groups=group)
+            ticket.team_id.user_ids |= user
+            fields = self._form_fields(self.env["helpdesk.ticket"], user)
+            self.assertIn("purifier_id", fields)
+            ticket.with_user(user).read(fields)  # raises if one field is off limits

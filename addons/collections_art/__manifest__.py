@@ -1,8 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 {
     "name": "Collections Asset Recovery",
-    "summary": "Asset Recovery Team: cases beyond the collection buckets, field "
-    "visits, legal notices",
+    "summary": "Asset Recovery Team: case validation, mobile field visits, legal "
+    "notices and NPA, Slack escalation",
     "version": "19.0.1.0.0",
     "license": "AGPL-3",
     "category": "Accounting/Accounting",
@@ -11,7 +11,19 @@
     "depends": ["collections_dunning"],
     "data": [
         "security/collections_art_security.xml",
+        "security/ir.model.access.csv",
         "data/helpdesk_data.xml",
+        "report/legal_notice_report.xml",
+        "views/collection_art_visit_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "collections_art/static/src/js/*.esm.js",
+            "collections_art/static/src/xml/*.xml",
+        ],
+        "web.assets_tests": [
+            "collections_art/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }

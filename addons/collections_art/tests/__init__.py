@@ -1,1 +1,3 @@
 from . import test_art_setup
+from . import test_art_cases
+from . import test_art_ui

@@ -69,6 +69,35 @@ class CollectionChannelProvider(models.Model):
             {reminder.id: ("sent", None, None) for reminder in reminders}, self
         )
 
+    def _send_text(self, ticket, number, text, reference):
+        """Send one message outside the reminder steps (a notice, a notification).
+
+        :return: (state, reason, gateway reference), state being sent or failed
+        """
+        self.ensure_one()
+        if (self.provider_type or "recording") == "recording":
+            channel_name = dict(self._fields["channel"].selection).get(self.channel)
+            ticket._message_log(
+                body=Markup("<p>%s</p><p>%s</p>")
+                % (
+                    self.env._("%(channel)s to %(to)s (recorded)", channel=channel_name, to=number),
+                    text,
+                )
+            )
+            return "sent", None, None
+        payload = {
+            "channel": self.channel,
+            "to": number,
+            "message": text,
+            "reference": reference,
+            "case": ticket.number,
+        }
+        try:
+            answer = self._client().send(payload)
+        except ChannelDeliveryError as err:
+            return "failed", str(err), None
+        return "sent", None, str(answer.get("id") or "")
+
     def _client(self):
         self.ensure_one()
         return JsonChannelClient(

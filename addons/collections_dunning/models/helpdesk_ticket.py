@@ -397,6 +397,12 @@ class HelpdeskTicket(models.Model):
             )
         return True
 
+    def _collection_is_handover(self):
+        """Whether the ticket came to Collections from Support (and so needs the
+        Purifier ID), rather than being a case the system opened itself."""
+        self.ensure_one()
+        return not self.collection_case
+
     def _collection_is_in_collections(self):
         """A ticket is with Collections when its team, or its stage, is theirs."""
         self.ensure_one()
@@ -416,7 +422,7 @@ class HelpdeskTicket(models.Model):
         to_return = self.filtered(
             lambda ticket: (
                 not ticket.purifier_id
-                and not ticket.collection_case
+                and ticket._collection_is_handover()
                 and ticket._collection_is_in_collections()
             )
         )

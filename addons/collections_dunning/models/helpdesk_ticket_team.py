@@ -29,10 +29,14 @@ class HelpdeskTicketTeam(models.Model):
         copy=False,
     )
 
+    def _collection_agent_group(self):
+        """Access group a member needs to receive this team's tickets."""
+        return self.env.ref("collections_dunning.group_collection_agent")
+
     def _collection_agents(self):
         """Members who may work collection cases: the team's collection agents."""
         self.ensure_one()
-        agent_group = self.env.ref("collections_dunning.group_collection_agent")
+        agent_group = self._collection_agent_group()
         return self.user_ids.filtered(
             lambda user: user.active and agent_group in user.all_group_ids
         ).sorted("id")

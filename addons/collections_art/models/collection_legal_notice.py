@@ -1,0 +1,153 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+
+class CollectionLegalNotice(models.Model):
+    """A legal notice with its response window; unanswered, the account is an NPA."""
+
+    _name = "collection.legal.notice"
+    _description = "Legal Notice"
+    _order = "sent_date desc, id desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    ticket_id = fields.Many2one(
+        comodel_name="helpdesk.ticket", string="Case", required=True, ondelete="cascade", index=True
+    )
+    partner_id = fields.Many2one(related="ticket_id.commercial_partner_id", store=True)
+    company_id = fields.Many2one(related="ticket_id.company_id", store=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    amount_overdue = fields.Monetary(currency_field="currency_id", readonly=True)
+    sent_date = fields.Datetime(readonly=True)
+    response_deadline = fields.Date(readonly=True)
+    attachment_id = fields.Many2one(
+        comodel_name="ir.attachment", string="Notice PDF", readonly=True
+    )
+    state = fields.Selection(
+        selection=[
+            ("draft", "Draft"),
+            ("sent", "Waiting for Answer"),
+            ("answered", "Answered"),
+            ("npa", "NPA"),
+        ],
+        default="draft",
+        required=True,
+        index=True,
+    )
+    outcome = fields.Char(readonly=True)
+
+    @api.depends("ticket_id.number", "partner_id.name")
+    def _compute_name(self):
+        for notice in self:
+            notice.name = self.env._(
+                "Legal notice %(case)s - %(partner)s",
+                case=notice.ticket_id.number or "",
+                partner=notice.partner_id.name or "",
+            )
+
+    def _send(self):
+        """Render the PDF, send it by email and WhatsApp, start the response window."""
+        now = fields.Datetime.now()
+        for notice in self:
+            case = notice.ticket_id
+            notice.write(
+                {
+                    "state": "sent",
+                    "sent_date": now,
+                    "amount_overdue": case.amount_overdue or case.partner_overdue_amount,
+                    "response_deadline": fields.Date.context_today(notice, now)
+                    + timedelta(days=case.company_id.art_notice_days),
+                }
+            )
+            pdf, _type = self.env["ir.actions.report"]._render_qweb_pdf(
+                "collections_art.action_report_legal_notice", notice.ids
+            )
+            notice.attachment_id = self.env["ir.attachment"].create(
+                {
+                    "name": f"{notice.name}.pdf",
+                    "type": "binary",
+                    "raw": pdf,
+                    "res_model": case._name,
+                    "res_id": case.id,
+                    "mimetype": "application/pdf",
+                }
+            )
+            template = self.env.ref("collections_art.mail_template_legal_notice")
+            template.sudo().send_mail(
+                notice.id, email_values={"attachment_ids": [notice.attachment_id.id]}
+            )
+            provider = (
+                self.env["collection.channel.provider"]
+                .sudo()
+                ._for_channel(case.company_id, "whatsapp")
+            )
+            number = case.partner_id._phone_format(fname="phone")
+            if provider and number:
+                provider._send_text(
+                    case,
+                    number,
+                    self.env._(
+                        "Legal notice: %(amount)s is overdue. Answer by %(date)s to avoid legal "
+                        "action (ref %(case)s).",
+                        amount=notice.amount_overdue,
+                        date=notice.response_deadline,
+                        case=case.number,
+                    ),
+                    f"legal-notice-{notice.id}",
+                )
+            case.sudo().write({"stage_id": self.env.ref("collections_art.stage_legal").id})
+            case._message_log(
+                body=self.env._(
+                    "Legal notice sent; answer expected by %s.", notice.response_deadline
+                ),
+                attachment_ids=notice.attachment_id.ids,
+            )
+        return self
+
+    def _answered_since_sent(self):
+        """Notices whose customer paid something or was in contact since the notice."""
+        periods = {
+            notice.id: (notice.partner_id.id, notice.sent_date.date(), fields.Date.today())
+            for notice in self
+        }
+        paid = self.env["res.partner"]._collection_paid_amounts(periods)
+        last_contact = dict(
+            self.env["collection.interaction"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "in", self.partner_id.ids),
+                    "|",
+                    ("is_contact", "=", True),
+                    ("direction", "=", "inbound"),
+                ],
+                ["partner_id"],
+                ["date:max"],
+            )
+        )
+        return self.filtered(
+            lambda n: (
+                paid.get(n.id)
+                or (last_contact.get(n.partner_id) and last_contact[n.partner_id] >= n.sent_date)
+            )
+        )
+
+    @api.model
+    def _cron_check_notices(self):
+        """A payment or a contact answers a notice; silence past its window makes
+        the account an NPA."""
+        today = fields.Date.context_today(self)
+        waiting = self.sudo().search([("state", "=", "sent")])
+        answered = waiting._answered_since_sent()
+        answered.write({"state": "answered", "outcome": self.env._("Payment or contact received")})
+        expired = (waiting - answered).filtered(lambda n: n.response_deadline < today)
+        expired.write({"state": "npa", "outcome": self.env._("No answer within the window")})
+        expired.partner_id.write({"is_npa": True, "npa_date": today})
+        expired.ticket_id.write({"stage_id": self.env.ref("collections_art.stage_npa").id})
+        for notice in expired:
+            notice.ticket_id._message_log(
+                body=self.env._(
+                    "No payment and no contact since the legal notice of %s: account marked NPA.",
+                    notice.sent_date.date(),
+                )
+            )

@@ -1,0 +1,323 @@
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Domain
+from odoo.tools import SQL
+
+SLA_STATES = [("pending", "Pending"), ("on_time", "On Time"), ("late", "Late")]
+
+
+def _sla_state(deadline, done, now):
+    if not deadline:
+        return False
+    if done:
+        return "on_time" if done <= deadline else "late"
+    return "late" if now > deadline else "pending"
+
+
+class HelpdeskTicket(models.Model):
+    _inherit = "helpdesk.ticket"
+
+    is_art_case = fields.Boolean(
+        string="Asset Recovery Case", related="team_id.is_art_team", store=True
+    )
+    art_source_ticket_id = fields.Many2one(
+        comodel_name="helpdesk.ticket",
+        string="Collection Case",
+        readonly=True,
+        index="btree_not_null",
+        copy=False,
+    )
+    art_case_ids = fields.One2many(
+        comodel_name="helpdesk.ticket",
+        inverse_name="art_source_ticket_id",
+        string="Asset Recovery Cases",
+    )
+    art_received_date = fields.Datetime(string="Received", readonly=True, copy=False)
+    art_validation_deadline = fields.Datetime(string="Validate By", readonly=True, copy=False)
+    art_validated_date = fields.Datetime(string="Validated", readonly=True, copy=False)
+    art_validated_by_id = fields.Many2one(
+        comodel_name="res.users", string="Validated By", readonly=True, copy=False
+    )
+    art_notified_date = fields.Datetime(
+        string="Recovery Notification Sent", readonly=True, copy=False
+    )
+    art_validation_sla_state = fields.Selection(
+        selection=SLA_STATES,
+        string="Validation SLA",
+        compute="_compute_art_sla_states",
+        search="_search_art_validation_sla_state",
+    )
+    art_visit_deadline = fields.Datetime(string="Visit By", readonly=True, copy=False)
+    art_first_visit_date = fields.Datetime(string="First Visit", readonly=True, copy=False)
+    art_visit_sla_state = fields.Selection(
+        selection=SLA_STATES,
+        string="Visit SLA",
+        compute="_compute_art_sla_states",
+        search="_search_art_visit_sla_state",
+    )
+    art_late_alerted = fields.Boolean(readonly=True, copy=False)
+    art_visit_late_alerted = fields.Boolean(readonly=True, copy=False)
+    art_asset_returned_date = fields.Datetime(string="Asset Returned", readonly=True, copy=False)
+    art_visit_ids = fields.One2many(
+        comodel_name="collection.art.visit", inverse_name="ticket_id", string="Visits"
+    )
+    art_notice_ids = fields.One2many(
+        comodel_name="collection.legal.notice", inverse_name="ticket_id", string="Legal Notices"
+    )
+    partner_is_npa = fields.Boolean(string="NPA", related="commercial_partner_id.is_npa")
+
+    @api.depends(
+        "art_validation_deadline",
+        "art_validated_date",
+        "art_notified_date",
+        "art_visit_deadline",
+        "art_first_visit_date",
+    )
+    def _compute_art_sla_states(self):
+        now = fields.Datetime.now()
+        for ticket in self:
+            done = (
+                max(ticket.art_validated_date, ticket.art_notified_date)
+                if ticket.art_validated_date and ticket.art_notified_date
+                else False
+            )
+            ticket.art_validation_sla_state = _sla_state(ticket.art_validation_deadline, done, now)
+            ticket.art_visit_sla_state = _sla_state(
+                ticket.art_visit_deadline, ticket.art_first_visit_date, now
+            )
+
+    def _art_sla_domain(self, operator, value, deadline_field, done_fields):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+
+        def to_sql(model, alias, query):
+            deadline = model._field_to_sql(alias, deadline_field, query)
+            dones = [model._field_to_sql(alias, name, query) for name in done_fields]
+            missing = SQL(" OR ").join(SQL("%s IS NULL", done) for done in dones)
+            done = SQL("GREATEST(%s)", SQL(", ").join(dones))
+            now = fields.Datetime.now()
+            conditions = {
+                "pending": SQL(
+                    "(%s IS NOT NULL AND (%s) AND %s >= %s)", deadline, missing, deadline, now
+                ),
+                "on_time": SQL("(NOT (%s) AND %s <= %s)", missing, done, deadline),
+                "late": SQL(
+                    "(%s IS NOT NULL AND ((NOT (%s) AND %s > %s) OR ((%s) AND %s < %s)))",
+                    deadline,
+                    missing,
+                    done,
+                    deadline,
+                    missing,
+                    deadline,
+                    now,
+                ),
+            }
+            parts = [conditions[state] for state in value if state]
+            return SQL("(%s)", SQL(" OR ").join(parts)) if parts else SQL("FALSE")
+
+        domain = Domain.custom(to_sql=to_sql)
+        return domain if operator == "in" else ~domain
+
+    def _search_art_validation_sla_state(self, operator, value):
+        return self._art_sla_domain(
+            operator, value, "art_validation_deadline", ["art_validated_date", "art_notified_date"]
+        )
+
+    def _search_art_visit_sla_state(self, operator, value):
+        return self._art_sla_domain(operator, value, "art_visit_deadline", ["art_first_visit_date"])
+
+    # ------------------------------------------------------------------
+    # Hand-over from Collections
+    # ------------------------------------------------------------------
+
+    def _collection_is_handover(self):
+        # An Asset Recovery case is opened by the hand-over, not by Support.
+        return super()._collection_is_handover() and not self.art_source_ticket_id
+
+    def _collection_escalate_to_art(self):
+        res = super()._collection_escalate_to_art()
+        self._art_open_cases()
+        return res
+
+    def _art_open_cases(self):
+        """Open an Asset Recovery case for each collection case that has none open."""
+        sources = self.filtered(
+            lambda ticket: not ticket.art_case_ids.filtered(lambda case: not case.stage_id.closed)
+        )
+        if not sources:
+            return self.browse()
+        now = fields.Datetime.now()
+        stage_received = self.env.ref("collections_art.stage_received")
+        vals_list = []
+        for company, tickets in sources.grouped("company_id").items():
+            team = company.art_team_id
+            if not team:
+                continue
+            officers = team._collection_assign_agents(len(tickets))
+            for ticket, officer in zip(tickets, officers, strict=True):
+                vals_list.append(
+                    {
+                        "name": self.env._("Asset recovery: %s", ticket.partner_id.name),
+                        "description": ticket.description,
+                        "partner_id": ticket.partner_id.id,
+                        "company_id": company.id,
+                        "team_id": team.id,
+                        "stage_id": stage_received.id,
+                        "user_id": officer.id,
+                        "purifier_id": ticket.purifier_id,
+                        "priority": ticket.priority,
+                        "art_source_ticket_id": ticket.id,
+                        "art_received_date": now,
+                        "art_validation_deadline": now
+                        + timedelta(hours=company.art_validation_hours),
+                        "amount_overdue": ticket.amount_overdue,
+                        "collection_dpd": ticket.collection_dpd,
+                        "collection_due_date": ticket.collection_due_date,
+                        "overdue_invoice_ids": [Command.set(ticket.overdue_invoice_ids.ids)],
+                    }
+                )
+        cases = self.sudo().with_context(mail_create_nosubscribe=True).create(vals_list)
+        for case in cases:
+            case.art_source_ticket_id._message_log(
+                body=self.env._("Handed over to the Asset Recovery Team: case %s.", case.number)
+            )
+        cases._art_post_urgent()
+        return cases
+
+    def _art_is_urgent(self):
+        self.ensure_one()
+        threshold = self.company_id.art_urgent_amount
+        return self.priority == "3" or bool(threshold and self.amount_overdue >= threshold)
+
+    def _art_post_urgent(self):
+        for case in self.filtered(lambda c: c._art_is_urgent()):
+            self.env["collection.slack.message"]._enqueue(case)
+
+    # ------------------------------------------------------------------
+    # Officer actions
+    # ------------------------------------------------------------------
+
+    def _art_check_case(self):
+        for ticket in self:
+            if not ticket.is_art_case:
+                raise UserError(
+                    self.env._("%s is not an Asset Recovery case.", ticket.display_name)
+                )
+
+    def action_art_validate(self):
+        """Validate the case (the overdue is real, the asset is on record) and send
+        the recovery notification by email and WhatsApp: both within 24 hours."""
+        self._art_check_case()
+        now = fields.Datetime.now()
+        for case in self:
+            if case.art_validated_date:
+                raise UserError(self.env._("Case %s is already validated.", case.number))
+            if not case.partner_id.commercial_partner_id._collection_overdue_amounts(
+                case.company_id
+            ):
+                raise UserError(
+                    self.env._(
+                        "Nothing is overdue for %s any more: close the case instead.",
+                        case.partner_id.name,
+                    )
+                )
+            if not case.purifier_id:
+                raise UserError(
+                    self.env._(
+                        "The asset is not on record: set the case's Purifier ID before validating."
+                    )
+                )
+            case.write(
+                {
+                    "art_validated_date": now,
+                    "art_validated_by_id": self.env.user.id,
+                    "art_visit_deadline": now + timedelta(hours=case.company_id.art_visit_hours),
+                    "stage_id": self.env.ref("collections_art.stage_validated").id,
+                }
+            )
+            case._art_send_recovery_notification()
+        return True
+
+    def _art_send_recovery_notification(self):
+        self.ensure_one()
+        template = self.env.ref("collections_art.mail_template_recovery_notification")
+        template.sudo().send_mail(self.id)
+        text = self.env.ref("collections_art.sms_template_recovery_notification")._render_field(
+            "body", self.ids, compute_lang=True
+        )[self.id]
+        number = self.partner_id._phone_format(fname="phone")
+        provider = (
+            self.env["collection.channel.provider"].sudo()._for_channel(self.company_id, "whatsapp")
+        )
+        if number and provider:
+            state, reason, _ref = provider._send_text(
+                self, number, text, f"art-notification-{self.id}"
+            )
+        else:
+            state, reason = "failed", self.env._("no valid phone number or WhatsApp provider")
+        if state != "sent":
+            self._message_log(
+                body=self.env._("WhatsApp recovery notification not sent: %s", reason)
+            )
+        self.write(
+            {
+                "art_notified_date": fields.Datetime.now(),
+                "stage_id": self.env.ref("collections_art.stage_notice_sent").id,
+            }
+        )
+
+    def action_art_schedule_visit(self):
+        self._art_check_case()
+        self.ensure_one()
+        if not self.art_validated_date:
+            raise UserError(self.env._("Validate the case before planning a visit."))
+        visit = self.env["collection.art.visit"].create(
+            {
+                "ticket_id": self.id,
+                "officer_id": (self.user_id or self.env.user).id,
+                "scheduled_date": fields.Datetime.now() + timedelta(hours=24),
+            }
+        )
+        return visit._action_open()
+
+    def action_art_send_legal_notice(self):
+        self._art_check_case()
+        notices = self.env["collection.legal.notice"]
+        for case in self:
+            notices |= notices.create({"ticket_id": case.id})._send()
+        return True
+
+    def action_art_post_slack(self):
+        self._art_check_case()
+        for case in self:
+            self.env["collection.slack.message"]._enqueue(case)
+        return True
+
+    # ------------------------------------------------------------------
+    # Crons
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_art_sla(self):
+        """Raise one manager activity per case whose 24 h validation or 24-48 h
+        visit deadline has passed."""
+        for field, flag, label in (
+            (
+                "art_validation_sla_state",
+                "art_late_alerted",
+                self.env._("validation and recovery notification"),
+            ),
+            ("art_visit_sla_state", "art_visit_late_alerted", self.env._("first field visit")),
+        ):
+            late = self.sudo().search(
+                [(field, "=", "late"), (flag, "=", False), ("is_art_case", "=", True)]
+            )
+            for case in late:
+                case.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=self.env._("Late %(what)s on %(case)s", what=label, case=case.number),
+                    user_id=(case.team_id.user_id or self.env.ref("base.user_admin")).id,
+                )
+            late.write({flag: True})
