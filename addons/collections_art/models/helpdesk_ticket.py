@@ -24,7 +24,7 @@ class HelpdeskTicket(models.Model):
     )
     art_source_ticket_id = fields.Many2one(
         comodel_name="helpdesk.ticket",
-        string="Collection Case",
+        string="From Collection Case",
         readonly=True,
         index="btree_not_null",
         copy=False,

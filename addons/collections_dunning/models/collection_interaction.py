@@ -20,21 +20,10 @@ class CollectionInteraction(models.Model):
     """One logged contact (or attempt) with a customer, with its 3-layer disposition."""
 
     _name = "collection.interaction"
+    _inherit = ["collection.case.mixin"]
     _description = "Collection Interaction"
     _order = "date desc, id desc"
 
-    ticket_id = fields.Many2one(
-        comodel_name="helpdesk.ticket", required=True, ondelete="cascade", index=True
-    )
-    partner_id = fields.Many2one(
-        comodel_name="res.partner",
-        string="Customer",
-        compute="_compute_partner_id",
-        store=True,
-        index=True,
-    )
-    company_id = fields.Many2one(related="ticket_id.company_id", store=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
     reference_id = fields.Many2one(
         comodel_name="collection.reference",
         string="Reference Called",
@@ -79,11 +68,6 @@ class CollectionInteraction(models.Model):
         help="Logged outside the contact rules by a manager.",
     )
     override_reason = fields.Char()
-
-    @api.depends("ticket_id.partner_id")
-    def _compute_partner_id(self):
-        for interaction in self:
-            interaction.partner_id = interaction.ticket_id.partner_id.commercial_partner_id
 
     @api.depends("reason_id", "resolution_id")
     def _compute_requirements(self):

@@ -8,22 +8,11 @@ class CollectionPaymentPlan(models.Model):
     """The overdue amount split into dated instalments, each kept or broken."""
 
     _name = "collection.payment.plan"
+    _inherit = ["collection.case.mixin"]
     _description = "Collection Payment Plan"
     _order = "id desc"
 
     name = fields.Char(compute="_compute_name", store=True)
-    ticket_id = fields.Many2one(
-        comodel_name="helpdesk.ticket", required=True, ondelete="cascade", index=True
-    )
-    partner_id = fields.Many2one(
-        comodel_name="res.partner",
-        string="Customer",
-        compute="_compute_partner_id",
-        store=True,
-        index=True,
-    )
-    company_id = fields.Many2one(related="ticket_id.company_id", store=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
     amount_total = fields.Monetary(currency_field="currency_id", required=True)
     instalment_count = fields.Integer(string="Number of Instalments", default=3, required=True)
     first_date = fields.Date(required=True, default=fields.Date.context_today)
@@ -54,11 +43,6 @@ class CollectionPaymentPlan(models.Model):
         required=True,
         index=True,
     )
-
-    @api.depends("ticket_id.partner_id")
-    def _compute_partner_id(self):
-        for plan in self:
-            plan.partner_id = plan.ticket_id.partner_id.commercial_partner_id
 
     @api.depends("partner_id", "instalment_count", "is_refinancing")
     def _compute_name(self):

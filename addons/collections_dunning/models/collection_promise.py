@@ -1,25 +1,14 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 
 class CollectionPromise(models.Model):
     """A promise to pay an amount by a date, decided kept or broken by real payments."""
 
     _name = "collection.promise"
+    _inherit = ["collection.case.mixin"]
     _description = "Promise to Pay"
     _order = "date desc, id desc"
 
-    ticket_id = fields.Many2one(
-        comodel_name="helpdesk.ticket", required=True, ondelete="cascade", index=True
-    )
-    partner_id = fields.Many2one(
-        comodel_name="res.partner",
-        string="Customer",
-        compute="_compute_partner_id",
-        store=True,
-        index=True,
-    )
-    company_id = fields.Many2one(related="ticket_id.company_id", store=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
     interaction_id = fields.Many2one(comodel_name="collection.interaction", readonly=True)
     user_id = fields.Many2one(comodel_name="res.users", string="Agent")
     amount = fields.Monetary(currency_field="currency_id", required=True)
@@ -37,11 +26,6 @@ class CollectionPromise(models.Model):
         index=True,
     )
     closed_date = fields.Date(readonly=True)
-
-    @api.depends("ticket_id.partner_id")
-    def _compute_partner_id(self):
-        for promise in self:
-            promise.partner_id = promise.ticket_id.partner_id.commercial_partner_id
 
     def _evaluate(self, today):
         """Kept once payments since the promise reach its amount, broken when its

@@ -7,17 +7,10 @@ class CollectionSettlement(models.Model):
     proposal waits for a manager's decision."""
 
     _name = "collection.settlement"
+    _inherit = ["collection.case.mixin"]
     _description = "Collection Settlement"
     _order = "id desc"
 
-    ticket_id = fields.Many2one(
-        comodel_name="helpdesk.ticket", required=True, ondelete="cascade", index=True
-    )
-    partner_id = fields.Many2one(
-        related="ticket_id.commercial_partner_id", store=True, string="Customer"
-    )
-    company_id = fields.Many2one(related="ticket_id.company_id", store=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
     reason_id = fields.Many2one(comodel_name="collection.disposition")
     amount_overdue = fields.Monetary(currency_field="currency_id", readonly=True)
     amount_proposed = fields.Monetary(currency_field="currency_id")
