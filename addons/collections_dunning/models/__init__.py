@@ -13,6 +13,7 @@ from . import collection_run
 from . import collection_case_mixin
 from . import collection_disposition
 from . import collection_reference
+from . import collection_snapshot
 from . import collection_interaction
 from . import collection_promise
 from . import collection_payment_plan

@@ -38,9 +38,10 @@ class CollectionRun(models.AbstractModel):
             self.env["ir.cron"]._commit_progress(remaining=len(keys))
         self._evaluate_commitments(today)
         for batch in split_every(BATCH_SIZE, keys):
-            tickets = self._sync_batch(batch, groups, cases, today)
+            tickets, closed = self._sync_batch(batch, groups, cases, today)
             tickets.commercial_partner_id._collection_update_flags()
             self._apply_reminders(tickets, today)
+            self.env["collection.snapshot"]._record(tickets | closed, today)
             if self._checkpoint(len(batch)) <= 0:
                 break
         return True
@@ -217,7 +218,7 @@ class CollectionRun(models.AbstractModel):
                 escalate |= level_cases
         if escalate:
             escalate._collection_escalate_to_art()
-        return (batch_cases - closing) | created
+        return (batch_cases - closing) | created, closing
 
     def _reserve_numbers(self, count):
         """Ticket numbers for ``count`` new cases, from helpdesk's sequence, in one query."""

@@ -9,3 +9,4 @@ from . import test_policy
 from . import test_channel_provider
 from . import test_run_performance
 from . import test_agent_desk
+from . import test_reports

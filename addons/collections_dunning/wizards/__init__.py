@@ -1,1 +1,3 @@
 from . import collection_transfer_wizard
+from . import collection_roll_rate_wizard
+from . import collection_roll_rate_line

@@ -1,0 +1,3 @@
+from . import collection_efficiency_report
+from . import collection_agent_report
+from . import collection_sla_report
