@@ -4,6 +4,7 @@ from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import CollectionsCommon
 
@@ -164,9 +165,9 @@ class TestReports(CollectionsCommon):
             self.env["helpdesk.ticket"]
             .with_user(self.manager)
             ._read_group(
-                eval(action.domain),
+                safe_eval(action.domain),
                 ["collection_level_id"],
-                ["__count", "amount_overdue:sum"],  # noqa: S307
+                ["__count", "amount_overdue:sum"],
             )
         )
         self.assertEqual(
