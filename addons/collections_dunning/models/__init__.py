@@ -19,5 +19,7 @@ from . import collection_promise
 from . import collection_payment_plan
 from . import collection_payment_plan_line
 from . import collection_settlement
+from . import collection_penal_charge
+from . import collection_penal_waiver
 from . import helpdesk_ticket
 from . import mail_activity

@@ -32,6 +32,24 @@ class CollectionPolicy(models.Model):
         help="Closed stage a case moves to once nothing is overdue any more.",
     )
     note = fields.Html()
+    # Penal interest (lending flow: "2 % penal charges, calculated on a daily basis")
+    penal_rate = fields.Float(
+        string="Penal Rate (%)", digits=(16, 4), help="Late charge rate; 0 disables it."
+    )
+    penal_period = fields.Selection(
+        selection=[("day", "Per day"), ("month", "Per month"), ("year", "Per year")],
+        string="Rate Period",
+        default="month",
+        required=True,
+        help="Period the rate is quoted for; the charge accrues daily (a month counts 30 "
+        "days, a year 365).",
+    )
+    penal_grace_days = fields.Integer(
+        string="Grace Days", help="Days past due before the charge starts accruing."
+    )
+    penal_cap_percent = fields.Float(
+        string="Cap (% of overdue)", help="Most the charge may reach; 0 means no cap."
+    )
 
     _default_per_company = models.UniqueIndex(
         "(company_id) WHERE is_default AND active",
@@ -68,6 +86,12 @@ class CollectionPolicy(models.Model):
                             b=level.code,
                         )
                     )
+
+    def _penal_daily_factor(self):
+        """Share of the residual charged per day past the grace period."""
+        self.ensure_one()
+        days = {"day": 1, "month": 30, "year": 365}[self.penal_period]
+        return self.penal_rate / 100.0 / days
 
     def _level_for_dpd(self, dpd):
         """The level of this policy that a case ``dpd`` days past due belongs to."""

@@ -44,6 +44,21 @@ class CollectionSettlement(models.Model):
                     "decision_date": fields.Datetime.now(),
                 }
             )
+            balance = settlement.ticket_id.penal_balance
+            if state == "approved" and balance > 0:
+                # A settlement forgives the penal charges still due.
+                waiver = (
+                    self.env["collection.penal.waiver"]
+                    .sudo()
+                    .create(
+                        {
+                            "ticket_id": settlement.ticket_id.id,
+                            "amount": balance,
+                            "reason": self.env._("Settlement"),
+                        }
+                    )
+                )
+                waiver.write({"state": "approved", "approved_by_id": self.env.user.id})
             settlement.ticket_id.message_post(
                 body=self.env._(
                     "Settlement %(state)s by %(user)s.",

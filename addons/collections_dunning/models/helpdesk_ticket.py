@@ -2,8 +2,8 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL, format_datetime
 
@@ -117,6 +117,29 @@ class HelpdeskTicket(models.Model):
     collection_reminder_ids = fields.One2many(
         comodel_name="collection.reminder", inverse_name="ticket_id", string="Reminders"
     )
+    # Penal interest
+    penal_accrued = fields.Float(
+        string="Penal Charges Accrued", digits=(16, 6), readonly=True, copy=False
+    )
+    penal_accrued_date = fields.Date(string="Accrued Up To", readonly=True, copy=False)
+    penal_waived = fields.Monetary(
+        currency_field="company_currency_id", compute="_compute_penal_balance"
+    )
+    penal_posted = fields.Monetary(
+        currency_field="company_currency_id", compute="_compute_penal_balance"
+    )
+    penal_balance = fields.Monetary(
+        string="Penal Charges Due",
+        currency_field="company_currency_id",
+        compute="_compute_penal_balance",
+        help="Accrued, less waivers and what was already invoiced.",
+    )
+    penal_waiver_ids = fields.One2many(
+        comodel_name="collection.penal.waiver", inverse_name="ticket_id", string="Waivers"
+    )
+    penal_charge_ids = fields.One2many(
+        comodel_name="collection.penal.charge", inverse_name="ticket_id", string="Posted Charges"
+    )
     # Agent desk
     interaction_ids = fields.One2many(
         comodel_name="collection.interaction", inverse_name="ticket_id", string="Interactions"
@@ -139,6 +162,23 @@ class HelpdeskTicket(models.Model):
     partner_reference_ids = fields.One2many(
         related="commercial_partner_id.collection_reference_ids", readonly=False
     )
+
+    @api.depends(
+        "penal_accrued",
+        "penal_waiver_ids.state",
+        "penal_waiver_ids.amount",
+        "penal_charge_ids.amount",
+    )
+    def _compute_penal_balance(self):
+        for ticket in self:
+            currency = ticket.company_currency_id
+            waived = sum(
+                ticket.penal_waiver_ids.filtered(lambda w: w.state == "approved").mapped("amount")
+            )
+            posted = sum(ticket.penal_charge_ids.mapped("amount"))
+            ticket.penal_waived = waived
+            ticket.penal_posted = posted
+            ticket.penal_balance = max(currency.round(ticket.penal_accrued) - waived - posted, 0.0)
 
     @api.depends("partner_id", "company_id")
     def _compute_partner_overdue_amount(self):
@@ -483,6 +523,64 @@ class HelpdeskTicket(models.Model):
             )
             paused.update(ticket.id for (ticket,) in rows)
         return self.browse(sorted(paused))
+
+    def action_post_penal_charges(self):
+        """Invoice the penal charges due, once per case and month (managers)."""
+        if not self.env.user.has_group("collections_dunning.group_collection_manager"):
+            raise AccessError(self.env._("Only a collections manager posts penal charges."))
+        today = fields.Date.context_today(self)
+        period = today.replace(day=1)
+        Charge = self.env["collection.penal.charge"].sudo()
+        for ticket in self:
+            if Charge.search_count([("ticket_id", "=", ticket.id), ("period", "=", period)]):
+                raise UserError(
+                    self.env._(
+                        "Penal charges of %(case)s were already invoiced for %(period)s.",
+                        case=ticket.number,
+                        period=period.strftime("%B %Y"),
+                    )
+                )
+            amount = ticket.penal_balance
+            if amount <= 0:
+                raise UserError(self.env._("%s has no penal charges to invoice.", ticket.number))
+            move = (
+                self.env["account.move"]
+                .sudo()
+                .create(
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": ticket.partner_id.commercial_partner_id.id,
+                        "company_id": ticket.company_id.id,
+                        "invoice_date": today,
+                        "invoice_origin": ticket.number,
+                        "invoice_line_ids": [
+                            Command.create(
+                                {
+                                    "name": self.env._(
+                                        "Penal charges on overdue invoices, %s", ticket.number
+                                    ),
+                                    "quantity": 1,
+                                    "price_unit": amount,
+                                    "tax_ids": [Command.clear()],
+                                }
+                            )
+                        ],
+                    }
+                )
+            )
+            move.action_post()
+            Charge.create(
+                {"ticket_id": ticket.id, "period": period, "amount": amount, "move_id": move.id}
+            )
+            ticket.message_post(
+                body=self.env._(
+                    "Penal charges of %(amount)s invoiced (%(move)s).",
+                    amount=amount,
+                    move=move.name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
 
     def action_log_contact(self):
         """The "Log contact" dialog: the three dependent disposition layers."""

@@ -76,6 +76,18 @@ class ResCompany(models.Model):
         string="Broken Promises for Uncooperative", default=3
     )
 
+    collection_waiver_threshold = fields.Monetary(
+        string="Waiver Needs Second Approval Above",
+        currency_field="currency_id",
+        default=1000.0,
+        help="A penal charge waiver above this amount needs a second manager.",
+    )
+    collection_bureau_days = fields.Integer(
+        string="Reportable From (days past due)",
+        default=15,
+        help="Accounts this many days past due are reported to the credit bureau.",
+    )
+
     @api.constrains("collection_contact_hour_from", "collection_contact_hour_to")
     def _check_collection_contact_hours(self):
         for company in self:

@@ -38,3 +38,9 @@ class ResConfigSettings(models.TransientModel):
     collection_broken_promises = fields.Integer(
         related="company_id.collection_broken_promises", readonly=False
     )
+    collection_waiver_threshold = fields.Monetary(
+        related="company_id.collection_waiver_threshold", readonly=False
+    )
+    collection_bureau_days = fields.Integer(
+        related="company_id.collection_bureau_days", readonly=False
+    )

@@ -10,3 +10,4 @@ from . import test_channel_provider
 from . import test_run_performance
 from . import test_agent_desk
 from . import test_reports
+from . import test_penal

@@ -75,7 +75,7 @@ class TestRunPerformance(CollectionsCommon):
         self.assertEqual(set(reminders.mapped("state")), {"sent"})
 
     OPEN_QUERIES = 83
-    DAILY_QUERIES = 78
+    DAILY_QUERIES = 81
 
     def test_query_count_3_customers(self):
         self._measure(3)
