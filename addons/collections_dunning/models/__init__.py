@@ -21,5 +21,7 @@ from . import collection_payment_plan_line
 from . import collection_settlement
 from . import collection_penal_charge
 from . import collection_penal_waiver
+from . import collection_bureau_export
+from . import collection_bureau_export_line
 from . import helpdesk_ticket
 from . import mail_activity

@@ -1,0 +1,173 @@
+import base64
+import csv
+import io
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+
+CSV_COLUMNS = [
+    "period",
+    "record_type",
+    "customer_ref",
+    "customer_name",
+    "vat",
+    "phone",
+    "email",
+    "days_past_due",
+    "amount_overdue",
+    "currency",
+    "oldest_due_date",
+]
+
+
+class CollectionBureauExport(models.Model):
+    """One export of reportable accounts to the credit bureau, kept as a log so
+    that no account is sent twice for the same period unless corrected."""
+
+    _name = "collection.bureau.export"
+    _description = "Credit Bureau Export"
+    _order = "id desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    company_id = fields.Many2one(
+        comodel_name="res.company", required=True, default=lambda self: self.env.company
+    )
+    period = fields.Date(
+        required=True,
+        default=lambda self: fields.Date.context_today(self).replace(day=1),
+        help="Month reported (its first day).",
+    )
+    is_correction = fields.Boolean(
+        string="Correction",
+        help="Re-send the chosen accounts for a period already reported.",
+    )
+    partner_ids = fields.Many2many(
+        comodel_name="res.partner",
+        string="Accounts to Correct",
+        help="Only for a correction: the customers whose report is sent again.",
+    )
+    state = fields.Selection(
+        selection=[("draft", "Draft"), ("done", "Exported")], default="draft", required=True
+    )
+    export_date = fields.Datetime(readonly=True)
+    user_id = fields.Many2one(comodel_name="res.users", string="Exported By", readonly=True)
+    line_ids = fields.One2many(
+        comodel_name="collection.bureau.export.line", inverse_name="export_id", readonly=True
+    )
+    attachment_id = fields.Many2one(comodel_name="ir.attachment", string="CSV File", readonly=True)
+
+    @api.depends("period", "is_correction")
+    def _compute_name(self):
+        for export in self:
+            kind = self.env._("Correction") if export.is_correction else self.env._("Report")
+            export.name = f"{kind} {export.period and export.period.strftime('%Y-%m') or ''}"
+
+    def _reportable(self):
+        """Customers at least the configured days past due, one row each."""
+        self.ensure_one()
+        domain = [
+            ("collection_case", "=", True),
+            ("stage_id.closed", "=", False),
+            ("company_id", "=", self.company_id.id),
+            ("collection_dpd", ">=", self.company_id.collection_bureau_days),
+        ]
+        if self.is_correction:
+            domain.append(("partner_id", "in", self.partner_ids.ids))
+        rows = self.env["helpdesk.ticket"]._read_group(
+            domain,
+            ["partner_id"],
+            ["collection_dpd:max", "amount_overdue:sum", "collection_due_date:min", "id:recordset"],
+        )
+        return rows
+
+    def action_export(self):
+        self.ensure_one()
+        if self.state != "draft":
+            raise UserError(self.env._("This export was already made."))
+        if self.is_correction and not self.partner_ids:
+            raise UserError(self.env._("Choose the accounts the correction is for."))
+        period = self.period.replace(day=1)
+        Line = self.env["collection.bureau.export.line"]
+        already = set()
+        if not self.is_correction:
+            already = {
+                partner.id
+                for (partner,) in Line._read_group(
+                    [
+                        ("period", "=", period),
+                        ("is_correction", "=", False),
+                        ("company_id", "=", self.company_id.id),
+                    ],
+                    ["partner_id"],
+                )
+            }
+        lines = []
+        for partner, dpd, amount, oldest_due, tickets in self._reportable():
+            if partner.id in already:
+                continue
+            lines.append(
+                Command.create(
+                    {
+                        "partner_id": partner.id,
+                        "ticket_id": tickets[:1].id,
+                        "dpd": dpd,
+                        "amount_overdue": amount,
+                        "oldest_due_date": oldest_due,
+                    }
+                )
+            )
+        if not lines:
+            raise UserError(
+                self.env._(
+                    "No account to report for %s that was not reported already.",
+                    period.strftime("%Y-%m"),
+                )
+            )
+        self.write(
+            {
+                "period": period,
+                "line_ids": lines,
+                "state": "done",
+                "export_date": fields.Datetime.now(),
+                "user_id": self.env.user.id,
+            }
+        )
+        self.attachment_id = self.env["ir.attachment"].create(
+            {
+                "name": f"credit-bureau-{period.strftime('%Y-%m')}-{self.id}.csv",
+                "datas": base64.b64encode(self._csv().encode()),
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "text/csv",
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{self.attachment_id.id}?download=true",
+            "target": "self",
+        }
+
+    def _csv(self):
+        self.ensure_one()
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(CSV_COLUMNS)
+        currency = self.company_id.currency_id
+        for line in self.line_ids.sorted(lambda line: line.partner_id.id):
+            partner = line.partner_id
+            writer.writerow(
+                [
+                    self.period.strftime("%Y-%m"),
+                    "CORRECTION" if self.is_correction else "NEW",
+                    partner.ref or partner.id,
+                    partner.name,
+                    partner.vat or "",
+                    partner.phone or "",
+                    partner.email or "",
+                    line.dpd,
+                    f"{line.amount_overdue:.{currency.decimal_places}f}",
+                    currency.name,
+                    line.oldest_due_date or "",
+                ]
+            )
+        return out.getvalue()
