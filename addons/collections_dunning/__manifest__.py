@@ -33,6 +33,7 @@
         "views/collection_interaction_views.xml",
         "wizards/collection_transfer_wizard_views.xml",
         "views/collections_dunning_menus.xml",
+        "views/collection_portfolio_views.xml",
         "report/collection_report_views.xml",
     ],
     "demo": ["demo/collections_demo.xml"],

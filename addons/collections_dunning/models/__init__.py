@@ -23,5 +23,9 @@ from . import collection_penal_charge
 from . import collection_penal_waiver
 from . import collection_bureau_export
 from . import collection_bureau_export_line
+from . import collection_agency
+from . import collection_agency_placement
+from . import collection_routing_rule
+from . import collection_campaign
 from . import helpdesk_ticket
 from . import mail_activity

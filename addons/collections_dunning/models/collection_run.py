@@ -40,6 +40,7 @@ class CollectionRun(models.AbstractModel):
         self._evaluate_commitments(today)
         for batch in split_every(BATCH_SIZE, keys):
             tickets, closed = self._sync_batch(batch, groups, cases, today)
+            self._apply_routing(tickets)
             tickets.commercial_partner_id._collection_update_flags()
             self._accrue_penal_charges(tickets, today)
             self._apply_reminders(tickets, today)
@@ -47,6 +48,32 @@ class CollectionRun(models.AbstractModel):
             if self._checkpoint(len(batch)) <= 0:
                 break
         return True
+
+    def _apply_routing(self, tickets):
+        """Give each case to the team its first matching ownership rule names."""
+        rules = self.env["collection.routing.rule"].sudo().search([])
+        if not rules:
+            return
+        moves = defaultdict(tickets.browse)
+        for ticket in tickets.filtered(lambda t: not t.stage_id.closed):
+            rule = rules._target(ticket)
+            if rule and ticket.team_id != rule.team_id:
+                moves[(rule, ticket.stage_id)] |= ticket
+        for (rule, stage), moved in moves.items():
+            previous = {ticket.id: ticket.team_id.display_name for ticket in moved}
+            # keep the bucket stage: the case changes owner, not days past due
+            moved.write({"team_id": rule.team_id.id, "stage_id": stage.id})
+            moved._message_log_batch(
+                bodies={
+                    ticket.id: self.env._(
+                        "Owner changed from %(old)s to %(new)s by the rule %(rule)s.",
+                        old=previous[ticket.id] or "-",
+                        new=rule.team_id.display_name,
+                        rule=rule.name,
+                    )
+                    for ticket in moved
+                }
+            )
 
     def _accrue_penal_charges(self, tickets, today):
         """Add each day's penal charge on the overdue residual since the last run

@@ -140,6 +140,18 @@ class HelpdeskTicket(models.Model):
     penal_charge_ids = fields.One2many(
         comodel_name="collection.penal.charge", inverse_name="ticket_id", string="Posted Charges"
     )
+    # Agencies
+    agency_placement_ids = fields.One2many(
+        comodel_name="collection.agency.placement", inverse_name="ticket_id", string="Placements"
+    )
+    agency_id = fields.Many2one(
+        comodel_name="collection.agency",
+        string="Placed With",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Agency the account is placed with now.",
+    )
     # Agent desk
     interaction_ids = fields.One2many(
         comodel_name="collection.interaction", inverse_name="ticket_id", string="Interactions"
@@ -580,6 +592,33 @@ class HelpdeskTicket(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
+        return True
+
+    def _collection_place_with(self, agency):
+        """Place the cases with an agency (recalling them from any other first)."""
+        today = fields.Date.context_today(self)
+        Placement = self.env["collection.agency.placement"]
+        for ticket in self:
+            current = ticket.agency_placement_ids.filtered(lambda p: not p.date_end)
+            if current.agency_id == agency:
+                continue
+            current.action_recall()
+            Placement.create(
+                {
+                    "ticket_id": ticket.id,
+                    "agency_id": agency.id,
+                    "date_start": today,
+                    "amount_placed": ticket.amount_overdue or ticket.partner_overdue_amount,
+                }
+            )
+            ticket.agency_id = agency
+            ticket.message_post(
+                body=self.env._("Placed with %s.", agency.name), subtype_xmlid="mail.mt_note"
+            )
+
+    def action_recall_from_agency(self):
+        self.agency_placement_ids.filtered(lambda p: not p.date_end).action_recall()
+        self.agency_id = False
         return True
 
     def action_log_contact(self):

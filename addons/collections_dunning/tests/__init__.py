@@ -12,3 +12,4 @@ from . import test_agent_desk
 from . import test_reports
 from . import test_penal
 from . import test_bureau_export
+from . import test_portfolio

@@ -1,0 +1,50 @@
+from odoo import fields, models
+
+
+class CollectionRoutingRule(models.Model):
+    """Which team owns an overdue account, as configuration (the solar policy:
+    Billing owns customers over 30 days past due unless tagged no_billing...).
+    The first matching rule by sequence wins; the daily run applies it."""
+
+    _name = "collection.routing.rule"
+    _description = "Collection Ownership Rule"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        comodel_name="res.company", required=True, default=lambda self: self.env.company
+    )
+    dpd_from = fields.Integer(string="From Day", default=1)
+    dpd_to = fields.Integer(string="To Day", help="0 means no upper bound.")
+    tag_ids = fields.Many2many(
+        comodel_name="res.partner.category",
+        relation="collection_routing_rule_tag_rel",
+        string="Customer Has a Tag",
+        help="The customer carries at least one of these tags.",
+    )
+    exclude_tag_ids = fields.Many2many(
+        comodel_name="res.partner.category",
+        relation="collection_routing_rule_exclude_tag_rel",
+        string="Customer Has None Of",
+    )
+    team_id = fields.Many2one(comodel_name="helpdesk.ticket.team", required=True)
+
+    def _matches(self, ticket):
+        self.ensure_one()
+        dpd = ticket.collection_dpd
+        tags = ticket.partner_id.commercial_partner_id.category_id | ticket.partner_id.category_id
+        return (
+            dpd >= self.dpd_from
+            and (not self.dpd_to or dpd <= self.dpd_to)
+            and (not self.tag_ids or bool(tags & self.tag_ids))
+            and not (tags & self.exclude_tag_ids)
+        )
+
+    def _target(self, ticket):
+        """The team the first matching rule gives ``ticket``, or an empty team."""
+        for rule in self:
+            if rule.company_id == ticket.company_id and rule._matches(ticket):
+                return rule
+        return self.browse()

@@ -1,0 +1,137 @@
+from datetime import date, datetime, timedelta
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .common import CollectionsCommon
+
+DUE = date(2026, 5, 1)
+
+
+def at(n):
+    return datetime.combine(DUE + timedelta(days=n), datetime.min.time()) + timedelta(hours=10)
+
+
+@tagged("post_install", "-at_install")
+class TestPortfolio(CollectionsCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        with freeze_time(DUE):
+            cls.invoice = cls._create_invoice(cls.customer, DUE, 5000.0)
+
+    def _run(self, n):
+        with freeze_time(at(n)):
+            self.env["collection.policy"]._cron_run()
+        return self.env["helpdesk.ticket"].search(
+            [("collection_case", "=", True), ("partner_id", "=", self.customer.id)]
+        )
+
+    def test_agency_commission_on_what_is_collected_while_placed(self):
+        case = self._run(10)
+        agency = self.env["collection.agency"].create(
+            {"name": "Extrajudicial agency", "success_fee_percent": 8.0}
+        )
+        litigator = self.env["collection.agency"].create(
+            {"name": "Litigation agency", "success_fee_percent": 30.0, "upfront_fee": 18000.0}
+        )
+        with freeze_time(at(11)):
+            case._collection_place_with(agency)
+            self.assertEqual(case.agency_id, agency)
+        with freeze_time(at(12)):
+            self._pay(self.invoice, amount=1000.0, date=DUE + timedelta(days=12))
+        with freeze_time(at(15)):
+            case._collection_place_with(litigator)  # recalls from the first agency
+        with freeze_time(at(16)):
+            self._pay(self.invoice, amount=2000.0, date=DUE + timedelta(days=16))
+        with freeze_time(at(20)):
+            self.env.invalidate_all()
+            first, second = case.agency_placement_ids.sorted("date_start")
+            self.assertEqual(
+                (first.date_end, first.collected_amount, first.commission_amount),
+                (DUE + timedelta(days=15), 1000.0, 80.0),
+            )
+            self.assertEqual((second.collected_amount, second.commission_amount), (2000.0, 600.0))
+            self.assertEqual(agency.commission_amount, 80.0)
+            self.assertEqual(litigator.commission_amount, 18600.0)
+            case.action_recall_from_agency()
+            self.assertFalse(case.agency_id)
+
+    def test_ownership_rules_route_accounts(self):
+        no_billing = self.env["res.partner.category"].create({"name": "no_billing"})
+        billing = self.env["helpdesk.ticket.team"].create(
+            {"name": "Billing", "is_collection_team": True}
+        )
+        enjoyment = self.env["helpdesk.ticket.team"].create(
+            {"name": "Customer Enjoyment", "is_collection_team": True}
+        )
+        Rule = self.env["collection.routing.rule"]
+        Rule.create(
+            {
+                "name": "no_billing stays with CE",
+                "sequence": 1,
+                "tag_ids": [Command.set(no_billing.ids)],
+                "team_id": enjoyment.id,
+            }
+        )
+        Rule.create(
+            {"name": "Billing over 30 days", "sequence": 2, "dpd_from": 31, "team_id": billing.id}
+        )
+        case = self._run(20)
+        self.assertEqual(case.team_id, self.team_collections, "no rule matches before day 31")
+        case = self._run(31)
+        self.assertEqual(case.team_id, billing)
+        self.assertEqual(case.stage_id, self.env.ref("collections_dunning.helpdesk_stage_l2"))
+        self.assertTrue(
+            any("by the rule Billing over 30 days" in b for b in case.message_ids.mapped("body"))
+        )
+        self.customer.category_id = [Command.link(no_billing.id)]
+        case = self._run(32)
+        self.assertEqual(case.team_id, enjoyment)
+        count = len(case.message_ids)
+        self._run(33)
+        self.assertEqual(len(case.message_ids), count, "no note when nothing changes")
+
+    def test_campaign_progress(self):
+        case = self._run(10)
+        campaign = self.env["collection.campaign"].create(
+            {
+                "name": "May recovery",
+                "goal_amount": 4000.0,
+                "date_start": DUE + timedelta(days=10),
+                "ticket_ids": [Command.link(case.id)],
+            }
+        )
+        with freeze_time(at(12)):
+            self._pay(self.invoice, amount=1000.0, date=DUE + timedelta(days=12))
+            campaign.invalidate_recordset()
+            self.assertEqual((campaign.collected_amount, campaign.progress), (1000.0, 25.0))
+
+    def test_bulk_reallocation(self):
+        other = self.env["res.partner"].create({"name": "Household 30"})
+        with freeze_time(DUE):
+            self._create_invoice(other, DUE, 100.0)
+        self._run(10)
+        cases = self.env["helpdesk.ticket"].search([("collection_case", "=", True)])
+        campaign = self.env["collection.campaign"].create({"name": "Push"})
+        wizard = (
+            self.env["collection.reallocate.wizard"]
+            .with_user(self.manager)
+            .with_context(active_model="helpdesk.ticket", active_ids=cases.ids)
+            .create({"user_id": self.agent_2.id, "campaign_id": campaign.id})
+        )
+        wizard.action_apply()
+        self.assertEqual(set(cases.mapped("user_id")), {self.agent_2})
+        self.assertEqual(campaign.ticket_ids, cases)
+        self.assertEqual(cases.stage_id, self.env.ref("collections_dunning.helpdesk_stage_l2"))
+        with self.assertRaisesRegex(UserError, "Choose where"):
+            self.env["collection.reallocate.wizard"].with_user(self.manager).create(
+                {"ticket_ids": [Command.set(cases.ids)]}
+            ).action_apply()
+        with self.assertRaises(AccessError):
+            self.env["collection.reallocate.wizard"].with_user(self.agent_1).create(
+                {"ticket_ids": [Command.set(cases.ids)]}
+            )
