@@ -35,6 +35,7 @@
         "views/collections_dunning_menus.xml",
         "views/collection_portfolio_views.xml",
         "report/collection_report_views.xml",
+        "report/collection_documents.xml",
     ],
     "demo": ["demo/collections_demo.xml"],
     "assets": {

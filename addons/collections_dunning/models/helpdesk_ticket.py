@@ -621,6 +621,32 @@ class HelpdeskTicket(models.Model):
         self.agency_id = False
         return True
 
+    def _collection_document_action(self, template_xmlid):
+        """The mail composer with a collection document attached, for the agent to send."""
+        self.ensure_one()
+        template = self.env.ref(template_xmlid)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_template_id": template.id,
+                "default_composition_mode": "comment",
+                "force_email": True,
+            },
+        }
+
+    def action_send_notice_of_default(self):
+        return self._collection_document_action(
+            "collections_dunning.mail_template_notice_of_default"
+        )
+
+    def action_send_statement(self):
+        return self._collection_document_action("collections_dunning.mail_template_statement")
+
     def action_log_contact(self):
         """The "Log contact" dialog: the three dependent disposition layers."""
         self.ensure_one()

@@ -13,3 +13,4 @@ from . import test_reports
 from . import test_penal
 from . import test_bureau_export
 from . import test_portfolio
+from . import test_documents

@@ -1,0 +1,62 @@
+from datetime import date, datetime, timedelta
+
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .common import CollectionsCommon
+
+DUE = date(2026, 6, 1)
+
+
+@tagged("post_install", "-at_install")
+class TestDocuments(CollectionsCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        with freeze_time(DUE):
+            cls._create_invoice(cls.customer, DUE, 1500.0)
+            cls._create_invoice(cls.customer, DUE + timedelta(days=3), 250.0)
+        with freeze_time(
+            datetime.combine(DUE + timedelta(days=10), datetime.min.time()) + timedelta(hours=10)
+        ):
+            cls.env["collection.policy"]._cron_run()
+        cls.case = cls.env["helpdesk.ticket"].search(
+            [("collection_case", "=", True), ("partner_id", "=", cls.customer.id)]
+        )
+
+    def _html(self, xmlid):
+        with freeze_time(datetime.combine(DUE + timedelta(days=10), datetime.min.time())):
+            html, _type = self.env["ir.actions.report"]._render_qweb_html(xmlid, self.case.ids)
+        return html.decode()
+
+    def test_notice_of_default_lists_amounts_and_consequences(self):
+        html = self._html("collections_dunning.action_report_notice_of_default")
+        self.assertIn("Notice of Default", html)
+        self.assertIn("1,750.00", html)  # total overdue
+        self.assertIn("credit bureau", html)
+        self.assertIn(self.case.number, html)
+
+    def test_statement_lists_each_overdue_invoice(self):
+        html = self._html("collections_dunning.action_report_customer_statement")
+        for invoice in self.case.overdue_invoice_ids:
+            self.assertIn(invoice.name, html)
+        self.assertIn("1,500.00", html)
+        self.assertIn("250.00", html)
+
+    def test_document_is_sent_from_the_case(self):
+        action = self.case.with_user(self.agent_1).action_send_notice_of_default()
+        template = self.env.ref("collections_dunning.mail_template_notice_of_default")
+        self.assertEqual(action["context"]["default_template_id"], template.id)
+        composer = (
+            self.env["mail.compose.message"]
+            .with_user(self.agent_1)
+            .with_context(**action["context"])
+            .create({})
+        )
+        composer._action_send_mail()
+        message = self.case.message_ids.filtered(lambda m: "Notice of default" in (m.subject or ""))
+        self.assertEqual(len(message), 1)
+        self.assertEqual(len(message.attachment_ids), 1)
+        self.assertIn("Notice of default", message.attachment_ids.name)
+        self.assertIn(self.customer, message.partner_ids)
