@@ -27,5 +27,7 @@ from . import collection_agency
 from . import collection_agency_placement
 from . import collection_routing_rule
 from . import collection_campaign
+from . import collection_assignment_rule
+from . import res_users
 from . import helpdesk_ticket
 from . import mail_activity

@@ -306,7 +306,9 @@ class CollectionRun(models.AbstractModel):
             by_team[level._get_team()].append((group, level))
         vals_list = []
         for team, items in by_team.items():
-            agents = team._collection_assign_agents(len(items))
+            agents = team._collection_assign_cases(
+                [(group["partner"], level) for group, level in items]
+            )
             for (group, level), agent in zip(items, agents, strict=True):
                 partner = group["partner"]
                 stage = level.stage_id or team._get_applicable_stages()[:1]

@@ -411,7 +411,9 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             company = ticket.company_id
             team = company.collection_team_id
-            agent = team._collection_pick_agent()
+            agent = team._collection_assign_cases(
+                [(ticket.partner_id, self.env["collection.policy.level"])]
+            )[0]
             deadline = now + timedelta(minutes=company.collection_callback_delay)
             deadline_text = format_datetime(self.env, deadline, dt_format="short")
             # Post first: a support agent may not see the ticket once it has moved.

@@ -13,6 +13,7 @@ class HelpdeskTicketTeam(models.Model):
         selection=[
             ("balanced", "Fewest open tickets"),
             ("round_robin", "Round robin"),
+            ("capacity", "Most free capacity"),
             ("manual", "Leave unassigned"),
         ],
         string="Agent Assignment",
@@ -21,6 +22,12 @@ class HelpdeskTicketTeam(models.Model):
         help="How a ticket arriving in this team gets its collection agent: the "
         "member with the fewest open tickets of the team, each member in turn, or "
         "nobody (a manager assigns).",
+    )
+    collection_assignment_rule_ids = fields.One2many(
+        comodel_name="collection.assignment.rule",
+        inverse_name="team_id",
+        string="Assignment Rules",
+        help="Checked first: a case matching a rule goes to its agent.",
     )
     collection_last_user_id = fields.Many2one(
         comodel_name="res.users",
@@ -41,9 +48,20 @@ class HelpdeskTicketTeam(models.Model):
             lambda user: user.active and agent_group in user.all_group_ids
         ).sorted("id")
 
-    def _collection_pick_agent(self):
-        """The agent the team's assignment rule gives the next ticket to."""
-        return self._collection_assign_agents(1)[0]
+    def _collection_assign_cases(self, items):
+        """Agents for new cases, [(partner, level)]: a matching rule first, the
+        team's method for the rest."""
+        self.ensure_one()
+        chosen = [None] * len(items)
+        rules = self.collection_assignment_rule_ids
+        for index, (partner, level) in enumerate(items):
+            rule = next((rule for rule in rules if rule._matches(partner, level)), None)
+            if rule:
+                chosen[index] = rule.user_id
+        rest = [index for index, agent in enumerate(chosen) if agent is None]
+        for index, agent in zip(rest, self._collection_assign_agents(len(rest)), strict=True):
+            chosen[index] = agent
+        return chosen
 
     def _collection_assign_agents(self, count):
         """Agents for ``count`` new tickets, following the team's assignment rule.
@@ -79,9 +97,22 @@ class HelpdeskTicketTeam(models.Model):
             )
             load = {agent: load.get(agent, 0) for agent in agents}
             for _index in range(count):
-                agent = min(agents, key=lambda user: (load[user], user.id))
+                if self.collection_assign_method == "capacity":
+                    free = {
+                        user: (user.collection_capacity - load[user])
+                        if user.collection_capacity
+                        else float("inf")
+                        for user in agents
+                    }
+                    available = [user for user in agents if free[user] > 0]
+                    if not available:
+                        chosen.append(nobody)  # everyone is full: a manager assigns
+                        continue
+                    agent = max(available, key=lambda user: (free[user], -user.id))
+                else:
+                    agent = min(agents, key=lambda user: (load[user], user.id))
                 load[agent] += 1
                 chosen.append(agent)
-        if chosen:
+        if chosen and chosen[-1]:
             self.sudo().collection_last_user_id = chosen[-1]
         return chosen

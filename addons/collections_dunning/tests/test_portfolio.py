@@ -135,3 +135,62 @@ class TestPortfolio(CollectionsCommon):
             self.env["collection.reallocate.wizard"].with_user(self.agent_1).create(
                 {"ticket_ids": [Command.set(cases.ids)]}
             )
+
+
+@tagged("post_install", "-at_install")
+class TestAssignmentRules(CollectionsCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.karnataka = cls.env["res.country.state"].search([("code", "=", "KA")], limit=1)
+        cls.l2 = cls.env.ref("collections_dunning.policy_sop_l2")
+
+    def _open_cases(self, partners, dpd):
+        with freeze_time(DUE):
+            for partner in partners:
+                self._create_invoice(partner, DUE, 100.0)
+        with freeze_time(at(dpd)):
+            self.env["collection.policy"]._cron_run()
+        return self.env["helpdesk.ticket"].search(
+            [("collection_case", "=", True), ("partner_id", "in", partners.ids)]
+        )
+
+    def _partners(self, count, **values):
+        return self.env["res.partner"].create(
+            [{"name": f"Household {n}", **values} for n in range(count)]
+        )
+
+    def test_rule_by_level(self):
+        self.team_collections.collection_assignment_rule_ids = [
+            Command.create({"level_id": self.l2.id, "user_id": self.agent_2.id})
+        ]
+        cases = self._open_cases(self._partners(3), 10)
+        self.assertEqual(set(cases.mapped("user_id")), {self.agent_2})
+
+    def test_rule_by_region_and_tag(self):
+        vip = self.env["res.partner.category"].create({"name": "VIP"})
+        self.team_collections.collection_assignment_rule_ids = [
+            Command.create(
+                {"state_ids": [Command.set(self.karnataka.ids)], "user_id": self.agent_1.id}
+            ),
+            Command.create({"tag_ids": [Command.set(vip.ids)], "user_id": self.agent_2.id}),
+        ]
+        local = self._partners(
+            2, state_id=self.karnataka.id, country_id=self.karnataka.country_id.id
+        )
+        tagged_partner = self._partners(1, category_id=[Command.set(vip.ids)])
+        cases = self._open_cases(local | tagged_partner, 3)
+        by_partner = {case.partner_id: case.user_id for case in cases}
+        self.assertEqual({by_partner[p] for p in local}, {self.agent_1})
+        self.assertEqual(by_partner[tagged_partner], self.agent_2)
+
+    def test_capacity(self):
+        self.team_collections.collection_assign_method = "capacity"
+        self.agent_1.collection_capacity = 1
+        self.agent_2.collection_capacity = 2
+        cases = self._open_cases(self._partners(4), 3)
+        users = cases.mapped("user_id")
+        self.assertEqual(len(cases.filtered(lambda c: c.user_id == self.agent_1)), 1)
+        self.assertEqual(len(cases.filtered(lambda c: c.user_id == self.agent_2)), 2)
+        self.assertEqual(len(cases.filtered(lambda c: not c.user_id)), 1, "nobody has room left")
+        self.assertTrue(users)

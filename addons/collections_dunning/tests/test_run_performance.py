@@ -74,7 +74,7 @@ class TestRunPerformance(CollectionsCommon):
         self.assertEqual(len(reminders), 4 * count)
         self.assertEqual(set(reminders.mapped("state")), {"sent"})
 
-    OPEN_QUERIES = 84
+    OPEN_QUERIES = 85
     DAILY_QUERIES = 82
 
     def test_query_count_3_customers(self):
