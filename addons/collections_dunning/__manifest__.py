@@ -10,6 +10,7 @@
     "website": "https://github.com/odoo-collections/odoo-collections",
     "depends": [
         "account",
+        "account_payment",
         "helpdesk_mgmt",
         "mail",
         "phone_validation",

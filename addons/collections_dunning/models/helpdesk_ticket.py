@@ -5,7 +5,7 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import SQL, format_datetime
+from odoo.tools import SQL, format_amount, format_datetime
 
 
 class HelpdeskTicket(models.Model):
@@ -648,6 +648,109 @@ class HelpdeskTicket(models.Model):
 
     def action_send_statement(self):
         return self._collection_document_action("collections_dunning.mail_template_statement")
+
+    def _collection_open_invoices(self):
+        """The invoices a payment link is for: the case's, or the customer's overdue ones."""
+        self.ensure_one()
+        if self.overdue_invoice_ids:
+            return self.overdue_invoice_ids.filtered(lambda inv: inv.amount_residual > 0)
+        return self.env["account.move"].search(
+            [
+                ("commercial_partner_id", "=", self.partner_id.commercial_partner_id.id),
+                ("company_id", "=", self.company_id.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("amount_residual", ">", 0),
+                ("invoice_date_due", "<", fields.Date.context_today(self)),
+            ]
+        )
+
+    def _collection_payment_links(self, invoices):
+        """Odoo's own payment link (account_payment) for each invoice: {invoice: url}."""
+        Wizard = self.env["payment.link.wizard"].sudo()
+        links = {}
+        for invoice in invoices:
+            wizard = Wizard.with_context(active_model="account.move", active_id=invoice.id).create(
+                {
+                    "res_model": "account.move",
+                    "res_id": invoice.id,
+                    "amount": invoice.amount_residual,
+                    "amount_max": invoice.amount_residual,
+                    "currency_id": invoice.currency_id.id,
+                    "partner_id": invoice.partner_id.id,
+                }
+            )
+            links[invoice] = wizard.link
+        return links
+
+    def _collection_send_links(self, links, intro):
+        self.ensure_one()
+        items = Markup("").join(
+            Markup('<li><a href="%s">%s</a> · %s</li>')
+            % (
+                url,
+                invoice.name,
+                format_amount(self.env, invoice.amount_residual, invoice.currency_id),
+            )
+            for invoice, url in links.items()
+        )
+        self.message_post(
+            body=Markup("<p>%s</p><ul>%s</ul>") % (intro, items),
+            partner_ids=self.partner_id.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+
+    def action_send_payment_link(self):
+        """Send the customer a payment link for each overdue invoice."""
+        for ticket in self:
+            invoices = ticket._collection_open_invoices()
+            if not invoices:
+                raise UserError(
+                    self.env._("%s has nothing overdue to pay.", ticket.partner_id.name)
+                )
+            ticket._collection_send_links(
+                ticket._collection_payment_links(invoices),
+                self.env._("You can pay your overdue invoices online:"),
+            )
+        return True
+
+    def action_send_pause_link(self):
+        """Out of station: invoice the configured service pause fee and send its link."""
+        for ticket in self:
+            company = ticket.company_id
+            if company.collection_pause_fee <= 0:
+                raise UserError(
+                    self.env._("Set the service pause fee in the Collections settings.")
+                )
+            invoice = (
+                self.env["account.move"]
+                .sudo()
+                .create(
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": ticket.partner_id.commercial_partner_id.id,
+                        "company_id": company.id,
+                        "invoice_origin": ticket.number,
+                        "invoice_line_ids": [
+                            Command.create(
+                                {
+                                    "name": self.env._("Service pause fee"),
+                                    "quantity": 1,
+                                    "price_unit": company.collection_pause_fee,
+                                    "tax_ids": [Command.clear()],
+                                }
+                            )
+                        ],
+                    }
+                )
+            )
+            invoice.action_post()
+            ticket._collection_send_links(
+                ticket._collection_payment_links(invoice),
+                self.env._("Pay the service pause fee to pause your service:"),
+            )
+        return True
 
     def action_log_contact(self):
         """The "Log contact" dialog: the three dependent disposition layers."""

@@ -82,6 +82,13 @@ class ResCompany(models.Model):
         default=1000.0,
         help="A penal charge waiver above this amount needs a second manager.",
     )
+    collection_pause_fee = fields.Monetary(
+        string="Service Pause Fee",
+        currency_field="currency_id",
+        default=250.0,
+        help="Amount of the payment link offered to a customer who is out of station "
+        "and pauses the service.",
+    )
     collection_bureau_days = fields.Integer(
         string="Reportable From (days past due)",
         default=15,

@@ -44,3 +44,6 @@ class ResConfigSettings(models.TransientModel):
     collection_bureau_days = fields.Integer(
         related="company_id.collection_bureau_days", readonly=False
     )
+    collection_pause_fee = fields.Monetary(
+        related="company_id.collection_pause_fee", readonly=False
+    )

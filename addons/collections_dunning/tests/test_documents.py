@@ -60,3 +60,23 @@ class TestDocuments(CollectionsCommon):
         self.assertEqual(len(message.attachment_ids), 1)
         self.assertIn("Notice of default", message.attachment_ids.name)
         self.assertIn(self.customer, message.partner_ids)
+
+    def test_payment_links_for_each_overdue_invoice(self):
+        self.case.with_user(self.agent_1).action_send_payment_link()
+        message = self.case.message_ids.filtered(lambda m: "pay your overdue invoices online" in m.body)
+        self.assertEqual(len(message), 1)
+        self.assertIn(self.customer, message.partner_ids)
+        for invoice in self.case.overdue_invoice_ids:
+            self.assertIn(invoice.name, message.body)
+            self.assertIn(f"/my/invoices/{invoice.id}", message.body)
+        self.assertIn("access_token", message.body)
+
+    def test_pause_fee_link_uses_configured_amount(self):
+        self.company.collection_pause_fee = 250.0
+        self.case.with_user(self.agent_1).action_send_pause_link()
+        fee = self.env["account.move"].search(
+            [("invoice_origin", "=", self.case.number), ("partner_id", "=", self.customer.id)]
+        )
+        self.assertEqual((fee.state, fee.amount_total), ("posted", 250.0))
+        message = self.case.message_ids.filtered(lambda m: "service pause fee" in m.body)
+        self.assertIn(f"/my/invoices/{fee.id}", message.body)
