@@ -15,6 +15,7 @@
         "data/helpdesk_data.xml",
         "report/legal_notice_report.xml",
         "views/collection_art_visit_views.xml",
+        "report/collection_art_sla_report_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

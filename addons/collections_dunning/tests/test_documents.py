@@ -63,7 +63,9 @@ class TestDocuments(CollectionsCommon):
 
     def test_payment_links_for_each_overdue_invoice(self):
         self.case.with_user(self.agent_1).action_send_payment_link()
-        message = self.case.message_ids.filtered(lambda m: "pay your overdue invoices online" in m.body)
+        message = self.case.message_ids.filtered(
+            lambda m: "pay your overdue invoices online" in m.body
+        )
         self.assertEqual(len(message), 1)
         self.assertIn(self.customer, message.partner_ids)
         for invoice in self.case.overdue_invoice_ids:

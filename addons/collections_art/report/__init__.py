@@ -1,0 +1,1 @@
+from . import collection_art_sla_report
