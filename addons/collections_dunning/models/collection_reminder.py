@@ -179,13 +179,18 @@ class CollectionReminder(models.Model):
         self._set_values(values)
         sendable._record_results({rid: ("sent", None, None) for rid in sendable.ids})
 
-    def _send_sms(self):
+    def _text_messages(self):
+        """Reminders that can go out by phone, with their E.164 numbers and texts;
+        the others are skipped with the reason."""
         numbers, reasons = self._phone_numbers()
         self._skip(reasons)
         sendable = self.filtered(lambda r: r.id in numbers)
+        return sendable, numbers, sendable._render_texts() if sendable else {}
+
+    def _send_sms(self):
+        sendable, numbers, texts = self._text_messages()
         if not sendable:
             return
-        texts = sendable._render_texts()
         sms_list = (
             self.env["sms.sms"]
             .sudo()
@@ -224,12 +229,9 @@ class CollectionReminder(models.Model):
         sendable._record_results({rid: ("sent", None, None) for rid in sendable.ids})
 
     def _send_through_provider(self):
-        numbers, reasons = self._phone_numbers()
-        self._skip(reasons)
-        sendable = self.filtered(lambda r: r.id in numbers)
+        sendable, numbers, texts = self._text_messages()
         if not sendable:
             return
-        texts = sendable._render_texts()
         sendable._set_values(
             {rid: {"recipient": numbers[rid], "message": texts[rid]} for rid in sendable.ids}
         )
