@@ -154,7 +154,6 @@ cmd_bench() {
 }
 
 cmd_lint() {
-    "$VENV/bin/pip" install -q -r "$ROOT/requirements-lint.txt"
     (cd "$ROOT" && "$VENV/bin/ruff" check . && "$VENV/bin/ruff" format --check . \
         && "$VENV/bin/python" scripts/gen_readme.py --check \
         && "$VENV/bin/pylint" --rcfile=.pylintrc addons/collections_dunning addons/collections_art)
