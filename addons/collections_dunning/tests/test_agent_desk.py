@@ -46,6 +46,17 @@ class TestAgentDesk(CollectionsCommon):
         vals.update(values)
         return self.env["collection.interaction"].with_user(user or self.agent_1).create(vals)
 
+    def _promise(self, ticket, amount, promise_date):
+        """Log "Contacted -> Promise to Pay -> Payment Scheduled" for ``amount``."""
+        return self._log(
+            ticket,
+            "contacted",
+            "contacted_ptp",
+            "contacted_ptp_scheduled",
+            promise_date=promise_date,
+            promise_amount=amount,
+        )
+
     # 3-layer disposition -------------------------------------------------
 
     def test_seeded_taxonomy_has_three_layers(self):
@@ -97,14 +108,7 @@ class TestAgentDesk(CollectionsCommon):
     def test_promise_kept_by_real_payment_closes_case(self):
         ticket = self._case_ticket()
         with freeze_time(day(2)):
-            interaction = self._log(
-                ticket,
-                "contacted",
-                "contacted_ptp",
-                "contacted_ptp_scheduled",
-                promise_date=DUE + timedelta(days=5),
-                promise_amount=1200.0,
-            )
+            interaction = self._promise(ticket, 1200.0, DUE + timedelta(days=5))
         promise = interaction.promise_id
         self.assertEqual(promise.state, "open")
         self.assertEqual(ticket.first_contact_date, day(2))
@@ -121,14 +125,7 @@ class TestAgentDesk(CollectionsCommon):
     def test_broken_promise_alerts_agent_and_resumes_reminders(self):
         ticket = self._case_ticket()
         with freeze_time(day(2)):
-            interaction = self._log(
-                ticket,
-                "contacted",
-                "contacted_ptp",
-                "contacted_ptp_scheduled",
-                promise_date=DUE + timedelta(days=5),
-                promise_amount=1200.0,
-            )
+            interaction = self._promise(ticket, 1200.0, DUE + timedelta(days=5))
         with freeze_time(day(4)):
             self._pay(self.invoice, amount=500.0, date=DUE + timedelta(days=4))
         self._run(5)
@@ -151,14 +148,7 @@ class TestAgentDesk(CollectionsCommon):
         with freeze_time(day(1, 11)):
             self._pay(self.invoice, amount=300.0, date=DUE + timedelta(days=1))
         with freeze_time(day(2)):
-            interaction = self._log(
-                ticket,
-                "contacted",
-                "contacted_ptp",
-                "contacted_ptp_scheduled",
-                promise_date=DUE + timedelta(days=3),
-                promise_amount=300.0,
-            )
+            interaction = self._promise(ticket, 300.0, DUE + timedelta(days=3))
         self._run(4)
         self.assertEqual(interaction.promise_id.state, "broken")
 
@@ -321,14 +311,7 @@ class TestAgentDesk(CollectionsCommon):
         ticket = self._case_ticket()
         for k in range(3):
             with freeze_time(day(2 + 2 * k)):
-                self._log(
-                    ticket,
-                    "contacted",
-                    "contacted_ptp",
-                    "contacted_ptp_scheduled",
-                    promise_date=DUE + timedelta(days=2 + 2 * k),
-                    promise_amount=100.0,
-                )
+                self._promise(ticket, 100.0, DUE + timedelta(days=2 + 2 * k))
             self._run(3 + 2 * k)
             self.assertEqual(self.customer.collection_uncooperative, k == 2)
 
