@@ -84,12 +84,25 @@ class CollectionArtVisit(models.Model):
             day = fields.Date.to_string(visit.scheduled_date) or ""
             visit.name = f"{visit.ticket_id.number or ''} · {day}"
 
-    @api.depends("ticket_id.partner_id")
+    @api.depends(
+        "ticket_id.partner_id.street",
+        "ticket_id.partner_id.street2",
+        "ticket_id.partner_id.zip",
+        "ticket_id.partner_id.city",
+        "ticket_id.partner_id.state_id",
+        "ticket_id.partner_id.country_id",
+    )
     def _compute_address(self):
+        """The customer's address as the officer reads it: the country's address
+        format on one line, without the separators and spaces of missing parts."""
         for visit in self:
-            visit.address = visit.ticket_id.partner_id._display_address(
-                without_company=True
-            ).replace("\n", ", ")
+            partner = visit.ticket_id.partner_id
+            text = partner._display_address(without_company=True) if partner else ""
+            # "Austin  78701" (no state) or "City, , Zip" read as "Austin 78701", "City, Zip"
+            parts = (
+                " ".join(part.split()) for line in text.splitlines() for part in line.split(",")
+            )
+            visit.address = ", ".join(part for part in parts if part) or False
 
     @api.constrains("recovered_purifier_id", "ticket_id")
     def _check_recovered_purifier(self):

@@ -20,6 +20,12 @@ class CollectionLegalNotice(models.Model):
     amount_overdue = fields.Monetary(currency_field="currency_id", readonly=True)
     sent_date = fields.Datetime(readonly=True)
     response_deadline = fields.Date(readonly=True)
+    response_days_left = fields.Integer(
+        string="Days Left",
+        compute="_compute_response_days_left",
+        help="Days the customer has left to answer a sent notice: the countdown of "
+        "the response window; 0 on its last day, negative once it is over.",
+    )
     attachment_id = fields.Many2one(
         comodel_name="ir.attachment", string="Notice PDF", readonly=True
     )
@@ -43,6 +49,16 @@ class CollectionLegalNotice(models.Model):
                 "Legal notice %(case)s - %(partner)s",
                 case=notice.ticket_id.number or "",
                 partner=notice.partner_id.name or "",
+            )
+
+    @api.depends("response_deadline", "state")
+    def _compute_response_days_left(self):
+        today = fields.Date.context_today(self)
+        for notice in self:
+            notice.response_days_left = (
+                (notice.response_deadline - today).days
+                if notice.state == "sent" and notice.response_deadline
+                else 0
             )
 
     def _send(self):

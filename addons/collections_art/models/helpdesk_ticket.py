@@ -162,6 +162,8 @@ class HelpdeskTicket(models.Model):
                         "name": self.env._("Asset recovery: %s", ticket.partner_id.name),
                         "description": ticket.description,
                         "partner_id": ticket.partner_id.id,
+                        "partner_name": ticket.partner_id.name,
+                        "partner_email": ticket.partner_id.email,
                         "company_id": company.id,
                         "team_id": team.id,
                         "stage_id": stage_received.id,

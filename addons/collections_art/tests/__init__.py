@@ -1,3 +1,5 @@
 from . import test_art_setup
 from . import test_art_cases
 from . import test_art_ui
+from . import test_art_visit_address
+from . import test_ui_officer

@@ -211,6 +211,17 @@ class TestArtCases(CollectionsCommon):
         self.assertTrue(self.customer.is_npa)
         self.assertEqual(case.stage_id, self.env.ref("collections_art.stage_npa"))
 
+    def test_legal_notice_counts_down_its_window(self):
+        case = self._validated_case()
+        notice = self._send_notice(case).with_user(self.officer)
+        for day, left in ((62, 15), (70, 7), (62 + 15, 0)):
+            with freeze_time(at(day)):
+                notice.invalidate_recordset(["response_days_left"])
+                self.assertEqual(notice.response_days_left, left)
+        self._run(62 + 16)
+        self.assertEqual(notice.state, "npa")
+        self.assertEqual(notice.response_days_left, 0, "no countdown once the window is over")
+
     def test_payment_before_deadline_stops_npa(self):
         case = self._validated_case()
         notice = self._send_notice(case)

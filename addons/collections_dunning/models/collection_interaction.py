@@ -76,6 +76,19 @@ class CollectionInteraction(models.Model):
             interaction.requires_promise = any(chosen.mapped("requires_promise"))
             interaction.requires_callback = any(chosen.mapped("requires_callback"))
 
+    @api.depends("channel", "status_id", "reason_id", "resolution_id")
+    def _compute_display_name(self):
+        """What the contact was and how it ended, e.g. "Call: Contacted → Promise
+        to Pay → Payment Scheduled", as lists, cards and links show it."""
+        channels = dict(INTERACTION_CHANNELS)
+        for interaction in self:
+            last = interaction.resolution_id or interaction.reason_id or interaction.status_id
+            interaction.display_name = (
+                f"{channels.get(interaction.channel, '')}: {last.complete_name}"
+                if last
+                else channels.get(interaction.channel, "")
+            )
+
     @api.onchange("status_id")
     def _onchange_status_id(self):
         if self.reason_id.parent_id != self.status_id:

@@ -90,7 +90,21 @@ class CollectionPaymentPlan(models.Model):
                     )
                 )
             plan.line_ids = [Command.clear(), *lines]
-        return True
+        # From the plan's dialog: stay in it, so the agent reviews the instalments
+        # and starts the plan (a button that returns nothing closes the dialog).
+        return self._action_open_form() if len(self) == 1 else True
+
+    def _action_open_form(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.name,
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+        }
 
     def action_activate(self):
         for plan in self:

@@ -320,6 +320,9 @@ class CollectionRun(models.AbstractModel):
                         "description": Markup("<p>%s</p>")
                         % self.env._("Opened by the daily collection run."),
                         "partner_id": partner.id,
+                        # what helpdesk's own form fills in for a ticket's customer
+                        "partner_name": partner.name,
+                        "partner_email": partner.email,
                         "company_id": group["company"].id,
                         "team_id": team.id,
                         "stage_id": stage.id,

@@ -16,8 +16,16 @@ class HelpdeskTicket(models.Model):
         index=True,
         tracking=True,
         copy=False,
-        help="Serial number of the customer's device. Mandatory for a ticket to "
-        "be handled by Collections.",
+        help="Serial number of the customer's device. Mandatory for a ticket that "
+        "Support hands over to Collections; a case the daily run opens shows the "
+        "serial its invoices carry, if any.",
+    )
+    purifier_required = fields.Boolean(
+        string="Purifier ID Required",
+        compute="_compute_purifier_required",
+        help="Whether this ticket may only stay with Collections with a Purifier ID: "
+        "true for tickets handed over from Support, false for cases opened from "
+        "invoices, which are identified by their invoices.",
     )
     is_collection_ticket = fields.Boolean(
         string="In Collections",
@@ -191,6 +199,16 @@ class HelpdeskTicket(models.Model):
             ticket.penal_waived = waived
             ticket.penal_posted = posted
             ticket.penal_balance = max(currency.round(ticket.penal_accrued) - waived - posted, 0.0)
+
+    @api.depends("team_id", "stage_id", "collection_case")
+    def _compute_purifier_required(self):
+        """The SOP's rule is about the hand-over: a ticket Support transfers to
+        Collections needs the device serial. A case opened from invoices is
+        identified by them and stays editable without one."""
+        for ticket in self:
+            ticket.purifier_required = (
+                ticket._collection_is_handover() and ticket._collection_is_in_collections()
+            )
 
     @api.depends("partner_id", "company_id")
     def _compute_partner_overdue_amount(self):
@@ -768,20 +786,23 @@ class HelpdeskTicket(models.Model):
         }
 
     def _collection_plan_action(self, is_refinancing):
+        """A new plan over what is overdue, in a dialog; nothing is saved until
+        the agent computes the instalments or starts it."""
         self.ensure_one()
-        plan = self.env["collection.payment.plan"].create(
-            {
-                "ticket_id": self.id,
-                "amount_total": self.amount_overdue or self.partner_overdue_amount or 0.01,
-                "is_refinancing": is_refinancing,
-            }
-        )
         return {
+            "name": self.env._("Refinancing Plan")
+            if is_refinancing
+            else self.env._("Payment Plan"),
             "type": "ir.actions.act_window",
             "res_model": "collection.payment.plan",
-            "res_id": plan.id,
             "view_mode": "form",
+            "views": [(False, "form")],
             "target": "new",
+            "context": {
+                "default_ticket_id": self.id,
+                "default_amount_total": self.amount_overdue or self.partner_overdue_amount,
+                "default_is_refinancing": is_refinancing,
+            },
         }
 
     def action_new_payment_plan(self):

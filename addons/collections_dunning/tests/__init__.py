@@ -14,3 +14,5 @@ from . import test_penal
 from . import test_bureau_export
 from . import test_portfolio
 from . import test_documents
+from . import test_ui_agent
+from . import test_ui_manager

@@ -207,7 +207,14 @@ class TestAgentDesk(CollectionsCommon):
     def test_refinancing_plan_from_case(self):
         ticket = self._case_ticket()
         action = ticket.with_user(self.agent_1).action_open_refinancing_plan()
-        plan = self.env["collection.payment.plan"].browse(action["res_id"])
+        self.assertFalse(ticket.payment_plan_ids, "nothing is saved before the agent says so")
+        plan = (
+            self.env["collection.payment.plan"]
+            .with_user(self.agent_1)
+            .with_context(**action["context"])
+            .create({})
+        )
+        self.assertEqual(plan.ticket_id, ticket)
         self.assertTrue(plan.is_refinancing)
         self.assertEqual(plan.amount_total, 1200.0)
 

@@ -36,3 +36,30 @@ registry.category("web_tour.tours").add("collections_dunning_transfer", {
         },
     ],
 });
+
+/*
+ * A support agent tries to transfer a technical ticket: Collections refuses it
+ * with the reason, and the ticket stays with Support.
+ */
+registry.category("web_tour.tours").add("collections_dunning_transfer_refused", {
+    steps: () => [
+        {
+            content: "Try to transfer the Wi-Fi ticket",
+            trigger: ".o_form_view button[name='action_transfer_to_collections']",
+            run: "click",
+        },
+        {
+            content: "Collections refuses it: not a payment matter",
+            trigger: ".modal:contains('is not a payment matter')",
+        },
+        {
+            content: "Close the message",
+            trigger: ".modal .modal-footer button:contains('Close')",
+            run: "click",
+        },
+        {
+            content: "The ticket is still a Support ticket",
+            trigger: "body:not(:has(.modal)) .o_form_view:not(:has(.ribbon:contains('Collections')))",
+        },
+    ],
+});
