@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class CollectionLegalNotice(models.Model):
@@ -8,7 +9,18 @@ class CollectionLegalNotice(models.Model):
 
     _name = "collection.legal.notice"
     _description = "Legal Notice"
+    _inherit = ["collection.action.guard"]
     _order = "sent_date desc, id desc"
+    # The notice's life (sent, its window, its PDF, its outcome) is the run's
+    # and _send()'s: the NPA flag follows from it.
+    _collection_action_fields = (
+        "state",
+        "sent_date",
+        "response_deadline",
+        "attachment_id",
+        "outcome",
+        "amount_overdue",
+    )
 
     name = fields.Char(compute="_compute_name", store=True)
     ticket_id = fields.Many2one(
@@ -42,6 +54,26 @@ class CollectionLegalNotice(models.Model):
     )
     outcome = fields.Char(readonly=True)
 
+    def _collection_initial_values(self):
+        """Rule: a notice starts as an unsent draft, without a date, a window,
+        a PDF or an outcome. Created already sent with a past deadline, the next
+        run would mark the customer NPA without any notice having gone out."""
+        return {
+            "state": "draft",
+            "sent_date": False,
+            "response_deadline": False,
+            "attachment_id": False,
+            "outcome": False,
+            "amount_overdue": 0.0,
+        }
+
+    def _collection_locked_fields(self):
+        """Rule: a notice that went out stays about the case it was sent for."""
+        locked = super()._collection_locked_fields()
+        if self.state != "draft":
+            locked.add("ticket_id")
+        return locked
+
     @api.depends("ticket_id.number", "partner_id.name")
     def _compute_name(self):
         for notice in self:
@@ -63,10 +95,12 @@ class CollectionLegalNotice(models.Model):
 
     def _send(self):
         """Render the PDF, send it by email and WhatsApp, start the response window."""
+        if any(notice.state != "draft" for notice in self):
+            raise UserError(self.env._("This legal notice was already sent."))
         now = fields.Datetime.now()
         for notice in self:
             case = notice.ticket_id
-            notice.write(
+            notice._collection_action_write(
                 {
                     "state": "sent",
                     "sent_date": now,
@@ -78,7 +112,7 @@ class CollectionLegalNotice(models.Model):
             pdf, _type = self.env["ir.actions.report"]._render_qweb_pdf(
                 "collections_art.action_report_legal_notice", notice.ids
             )
-            notice.attachment_id = self.env["ir.attachment"].create(
+            attachment = self.env["ir.attachment"].create(
                 {
                     "name": f"{notice.name}.pdf",
                     "type": "binary",
@@ -88,6 +122,7 @@ class CollectionLegalNotice(models.Model):
                     "mimetype": "application/pdf",
                 }
             )
+            notice._collection_action_write({"attachment_id": attachment.id})
             template = self.env.ref("collections_art.mail_template_legal_notice")
             template.sudo().send_mail(
                 notice.id, email_values={"attachment_ids": [notice.attachment_id.id]}
@@ -123,7 +158,12 @@ class CollectionLegalNotice(models.Model):
     def _answered_since_sent(self):
         """Notices whose customer paid something or was in contact since the notice."""
         periods = {
-            notice.id: (notice.partner_id.id, notice.sent_date.date(), fields.Date.today())
+            notice.id: (
+                notice.partner_id.id,
+                notice.sent_date.date(),
+                fields.Date.today(),
+                notice.company_id.id,
+            )
             for notice in self
         }
         paid = self.env["res.partner"]._collection_paid_amounts(periods)
@@ -155,10 +195,16 @@ class CollectionLegalNotice(models.Model):
         today = fields.Date.context_today(self)
         waiting = self.sudo().search([("state", "=", "sent")])
         answered = waiting._answered_since_sent()
-        answered.write({"state": "answered", "outcome": self.env._("Payment or contact received")})
+        answered._collection_action_write(
+            {"state": "answered", "outcome": self.env._("Payment or contact received")}
+        )
         expired = (waiting - answered).filtered(lambda n: n.response_deadline < today)
-        expired.write({"state": "npa", "outcome": self.env._("No answer within the window")})
-        expired.partner_id.write({"is_npa": True, "npa_date": today})
+        expired._collection_action_write(
+            {"state": "npa", "outcome": self.env._("No answer within the window")}
+        )
+        # NPA is per company: the flag is written for each notice's company.
+        for company, notices in expired.grouped("company_id").items():
+            notices.partner_id.with_company(company).write({"is_npa": True, "npa_date": today})
         expired.ticket_id.write({"stage_id": self.env.ref("collections_art.stage_npa").id})
         for notice in expired:
             notice.ticket_id._message_log(

@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.addons.collections_dunning.channel_client import (
     ChannelDeliveryError,
     JsonChannelClient,
+    redact,
 )
 
 
@@ -62,7 +63,7 @@ class CollectionSlackMessage(models.Model):
         """Post pending messages; a failure is kept with its next attempt time."""
         now = fields.Datetime.now()
         for message in self.filtered(lambda m: m.state == "pending"):
-            url = message.company_id.art_slack_webhook_url
+            url = message.company_id.sudo().art_slack_webhook_url
             if not url:
                 message.write({"last_error": self.env._("No Slack webhook URL configured.")})
                 continue
@@ -74,7 +75,8 @@ class CollectionSlackMessage(models.Model):
                 message.write(
                     {
                         "attempts": attempts,
-                        "last_error": str(err)[:250],
+                        # the webhook URL is the secret: never in the error text
+                        "last_error": redact(err, url)[:250],
                         "next_attempt": now + timedelta(minutes=min(2**attempts, 240)),
                     }
                 )

@@ -1,11 +1,13 @@
 from datetime import timedelta
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
 SLA_STATES = [("pending", "Pending"), ("on_time", "On Time"), ("late", "Late")]
+# Issue 10: officers work with the overdue amount of their cases, as agents do.
+ART_FINANCE_GROUPS = "collections_dunning.group_collection_agent,collections_art.group_art_officer"
 
 
 def _sla_state(deadline, done, now):
@@ -19,6 +21,8 @@ def _sla_state(deadline, done, now):
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
 
+    amount_overdue = fields.Monetary(groups=ART_FINANCE_GROUPS)
+    partner_overdue_amount = fields.Monetary(groups=ART_FINANCE_GROUPS)
     is_art_case = fields.Boolean(
         string="Asset Recovery Case", related="team_id.is_art_team", store=True
     )
@@ -38,7 +42,7 @@ class HelpdeskTicket(models.Model):
     art_validation_deadline = fields.Datetime(string="Validate By", readonly=True, copy=False)
     art_validated_date = fields.Datetime(string="Validated", readonly=True, copy=False)
     art_validated_by_id = fields.Many2one(
-        comodel_name="res.users", string="Validated By", readonly=True, copy=False
+        comodel_name="res.users", string="Validated By", readonly=True, copy=False, tracking=True
     )
     art_notified_date = fields.Datetime(
         string="Recovery Notification Sent", readonly=True, copy=False
@@ -59,7 +63,9 @@ class HelpdeskTicket(models.Model):
     )
     art_late_alerted = fields.Boolean(readonly=True, copy=False)
     art_visit_late_alerted = fields.Boolean(readonly=True, copy=False)
-    art_asset_returned_date = fields.Datetime(string="Asset Returned", readonly=True, copy=False)
+    art_asset_returned_date = fields.Datetime(
+        string="Asset Returned", readonly=True, copy=False, tracking=True
+    )
     art_visit_ids = fields.One2many(
         comodel_name="collection.art.visit", inverse_name="ticket_id", string="Visits"
     )
@@ -127,6 +133,24 @@ class HelpdeskTicket(models.Model):
 
     def _search_art_visit_sla_state(self, operator, value):
         return self._art_sla_domain(operator, value, "art_visit_deadline", ["art_first_visit_date"])
+
+    def _collection_owned_fields(self):
+        """Issue 10: the Asset Recovery dates, validator, alerts and source case are
+        written by the hand-over, the officer actions, the visits and the SLA cron
+        only, never by hand."""
+        return super()._collection_owned_fields() | {
+            "art_source_ticket_id",
+            "art_received_date",
+            "art_validation_deadline",
+            "art_validated_date",
+            "art_validated_by_id",
+            "art_notified_date",
+            "art_visit_deadline",
+            "art_first_visit_date",
+            "art_late_alerted",
+            "art_visit_late_alerted",
+            "art_asset_returned_date",
+        }
 
     # ------------------------------------------------------------------
     # Hand-over from Collections
@@ -202,6 +226,11 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------------
 
     def _art_check_case(self):
+        """Issue 10: officer actions are for Asset Recovery officers (and managers)
+        on cases they may edit, and for Asset Recovery cases only."""
+        if not (self.env.su or self.env.user.has_group("collections_art.group_art_officer")):
+            raise AccessError(self.env._("Only Asset Recovery officers act on recovery cases."))
+        self.check_access("write")
         for ticket in self:
             if not ticket.is_art_case:
                 raise UserError(
@@ -231,7 +260,7 @@ class HelpdeskTicket(models.Model):
                         "The asset is not on record: set the case's Purifier ID before validating."
                     )
                 )
-            case.write(
+            case._collection_as_owner().write(
                 {
                     "art_validated_date": now,
                     "art_validated_by_id": self.env.user.id,
@@ -263,7 +292,7 @@ class HelpdeskTicket(models.Model):
             self._message_log(
                 body=self.env._("WhatsApp recovery notification not sent: %s", reason)
             )
-        self.write(
+        self._collection_as_owner().write(
             {
                 "art_notified_date": fields.Datetime.now(),
                 "stage_id": self.env.ref("collections_art.stage_notice_sent").id,

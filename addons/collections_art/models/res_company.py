@@ -1,4 +1,15 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from odoo.addons.collections_dunning.channel_client import check_gateway_url
+
+# Issue 10: the range of each numeric Asset Recovery setting, in its own unit.
+ART_SETTING_BOUNDS = {
+    "art_validation_hours": (1, 168),  # up to a week
+    "art_visit_hours": (1, 336),  # up to two weeks
+    "art_notice_days": (1, 90),  # legal notices give days to weeks, not years
+    "art_urgent_amount": (0.0, 100_000_000.0),  # company currency; 0 = priority only
+}
 
 
 class ResCompany(models.Model):
@@ -26,7 +37,11 @@ class ResCompany(models.Model):
         default=15,
         help="Days the customer has to answer a legal notice before the account is an NPA.",
     )
-    art_slack_webhook_url = fields.Char(string="Slack Webhook URL")
+    art_slack_webhook_url = fields.Char(
+        string="Slack Webhook URL",
+        groups="base.group_system",
+        help="Secret: whoever knows it can post to the channel. Administrators only.",
+    )
     art_slack_channel = fields.Char(string="Slack Channel", default="#art-team")
     art_slack_mention = fields.Char(string="Slack Mention", default="@art_team")
     art_urgent_amount = fields.Monetary(
@@ -34,6 +49,32 @@ class ResCompany(models.Model):
         currency_field="currency_id",
         help="Cases with at least this amount overdue are posted to Slack on arrival.",
     )
+
+    @api.constrains(*ART_SETTING_BOUNDS)
+    def _check_art_setting_bounds(self):
+        """Issue 10: the Asset Recovery deadlines and urgent amount stay within
+        ART_SETTING_BOUNDS, so a typo cannot make every case late or none urgent."""
+        for company in self:
+            for field_name, (low, high) in ART_SETTING_BOUNDS.items():
+                if not low <= company[field_name] <= high:
+                    raise ValidationError(
+                        self.env._(
+                            "%(setting)s must be between %(low)s and %(high)s (now %(value)s).",
+                            setting=self._fields[field_name]._description_string(self.env),
+                            low=low,
+                            high=high,
+                            value=company[field_name],
+                        )
+                    )
+
+    @api.constrains("art_slack_webhook_url")
+    def _check_art_slack_webhook_url(self):
+        """Issue 10: the webhook receives customer names and amounts, so only https
+        (http for localhost / 127.0.0.1 only: the tests' stub server)."""
+        for company in self.sudo().filtered("art_slack_webhook_url"):
+            problem = check_gateway_url(company.art_slack_webhook_url)
+            if problem:
+                raise ValidationError(self.env._("Slack webhook URL refused: %s.", problem))
 
     @api.model
     def _art_set_default_team(self):

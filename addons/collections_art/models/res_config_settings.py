@@ -8,7 +8,9 @@ class ResConfigSettings(models.TransientModel):
     art_validation_hours = fields.Integer(related="company_id.art_validation_hours", readonly=False)
     art_visit_hours = fields.Integer(related="company_id.art_visit_hours", readonly=False)
     art_notice_days = fields.Integer(related="company_id.art_notice_days", readonly=False)
-    art_slack_webhook_url = fields.Char(related="company_id.art_slack_webhook_url", readonly=False)
+    art_slack_webhook_url = fields.Char(
+        related="company_id.art_slack_webhook_url", readonly=False, groups="base.group_system"
+    )
     art_slack_channel = fields.Char(related="company_id.art_slack_channel", readonly=False)
     art_slack_mention = fields.Char(related="company_id.art_slack_mention", readonly=False)
     art_urgent_amount = fields.Monetary(related="company_id.art_urgent_amount", readonly=False)

@@ -31,6 +31,7 @@ class CollectionAgencyPlacement(models.Model):
                     placement.partner_id.id,
                     placement.date_start,
                     placement.date_end or today,
+                    placement.company_id.id,
                 )
                 for placement in self
                 if placement.id and placement.partner_id

@@ -12,6 +12,7 @@ class CollectionAssignmentRule(models.Model):
     team_id = fields.Many2one(
         comodel_name="helpdesk.ticket.team", required=True, ondelete="cascade", index=True
     )
+    company_id = fields.Many2one(related="team_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)
     level_id = fields.Many2one(comodel_name="collection.policy.level")
     state_ids = fields.Many2many(

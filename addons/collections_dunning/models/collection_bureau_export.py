@@ -1,6 +1,7 @@
 import base64
 import csv
 import io
+import re
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
@@ -18,6 +19,13 @@ CSV_COLUMNS = [
     "currency",
     "oldest_due_date",
 ]
+# Issue 10: columns the export fills from numbers it formats itself; every other
+# column is text, and text may come from what a customer or an agent typed.
+NUMERIC_COLUMNS = frozenset({"days_past_due", "amount_overdue"})
+# A spreadsheet reads a cell starting with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+# A telephone number (+91 80 4000 1234) starts with "+" but carries no formula.
+PHONE_NUMBER = re.compile(r"\+[0-9][0-9 ().\-/]*")
 
 
 class CollectionBureauExport(models.Model):
@@ -147,6 +155,24 @@ class CollectionBureauExport(models.Model):
             "target": "self",
         }
 
+    @api.model
+    def _csv_cell(self, column, value):
+        """Issue 10: a text cell is never read as a spreadsheet formula.
+
+        A customer named ``=HYPERLINK(...)`` would run a formula in the
+        spreadsheet of whoever opens the file (CSV injection). Text cells starting
+        with ``= + - @``, a tab or a line break get a leading single quote, which
+        spreadsheets show as text. Numeric columns (NUMERIC_COLUMNS) are left as
+        the numbers they are, a negative amount included, so the bureau still
+        reads them as numbers; a plain telephone number (digits and separators
+        after the "+") holds no formula and is kept as is.
+        """
+        if column in NUMERIC_COLUMNS or not isinstance(value, str):
+            return value
+        if value.startswith(FORMULA_PREFIXES) and not PHONE_NUMBER.fullmatch(value):
+            return "'" + value
+        return value
+
     def _csv(self):
         self.ensure_one()
         out = io.StringIO()
@@ -155,19 +181,23 @@ class CollectionBureauExport(models.Model):
         currency = self.company_id.currency_id
         for line in self.line_ids.sorted(lambda line: line.partner_id.id):
             partner = line.partner_id
+            values = [
+                self.period.strftime("%Y-%m"),
+                "CORRECTION" if self.is_correction else "NEW",
+                partner.ref or partner.id,
+                partner.name,
+                partner.vat or "",
+                partner.phone or "",
+                partner.email or "",
+                line.dpd,
+                f"{line.amount_overdue:.{currency.decimal_places}f}",
+                currency.name,
+                line.oldest_due_date or "",
+            ]
             writer.writerow(
                 [
-                    self.period.strftime("%Y-%m"),
-                    "CORRECTION" if self.is_correction else "NEW",
-                    partner.ref or partner.id,
-                    partner.name,
-                    partner.vat or "",
-                    partner.phone or "",
-                    partner.email or "",
-                    line.dpd,
-                    f"{line.amount_overdue:.{currency.decimal_places}f}",
-                    currency.name,
-                    line.oldest_due_date or "",
+                    self._csv_cell(column, value)
+                    for column, value in zip(CSV_COLUMNS, values, strict=True)
                 ]
             )
         return out.getvalue()

@@ -39,6 +39,7 @@ class CollectionCampaign(models.Model):
                 partner.id,
                 campaign.date_start,
                 campaign.date_end or today,
+                campaign.company_id.id,
             )
             for campaign in self
             for partner in campaign.ticket_ids.partner_id.commercial_partner_id

@@ -1,8 +1,19 @@
 from markupsafe import Markup
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
-from ..channel_client import ChannelDeliveryError, JsonChannelClient
+from ..channel_client import ChannelDeliveryError, JsonChannelClient, check_gateway_url, redact
+
+# Delivery settings a real gateway needs, and no more: a longer wait or more
+# retries only hold the daily run (it sends one message after the other).
+PROVIDER_BOUNDS = {
+    "timeout": (1.0, 60.0),
+    "max_attempts": (1, 10),
+    "backoff": (0.0, 60.0),
+}
+# Most time a message may spend waiting between its retries, in seconds.
+MAX_TOTAL_BACKOFF = 600.0
 
 
 class CollectionChannelProvider(models.Model):
@@ -30,13 +41,81 @@ class CollectionChannelProvider(models.Model):
         required=True,
         default="recording",
     )
-    url = fields.Char(string="Gateway URL")
-    token = fields.Char(groups="base.group_system")
-    timeout = fields.Float(default=10.0, help="Seconds to wait for the gateway.")
-    max_attempts = fields.Integer(default=3)
-    backoff = fields.Float(
-        default=1.0, help="Seconds before the first retry; doubled for each next one."
+    url = fields.Char(
+        string="Gateway URL",
+        help="https only (http is accepted for localhost). Changing it clears the token: "
+        "an administrator sets the token of the new gateway.",
     )
+    token = fields.Char(groups="base.group_system", copy=False)
+    timeout = fields.Float(default=10.0, help="Seconds to wait for the gateway (1 to 60).")
+    max_attempts = fields.Integer(default=3, help="Attempts per message (1 to 10).")
+    backoff = fields.Float(
+        default=1.0,
+        help="Seconds before the first retry (0 to 60); doubled for each next one.",
+    )
+
+    @api.constrains("url")
+    def _check_url(self):
+        """Issue 10: a gateway receives the provider's token, so only an https URL is
+        accepted; http is allowed for localhost / 127.0.0.1 only (the tests' stub
+        gateway, a local relay)."""
+        for provider in self.filtered("url"):
+            problem = check_gateway_url(provider.url)
+            if problem:
+                raise ValidationError(
+                    self.env._(
+                        "Gateway URL of %(provider)s refused: %(problem)s.",
+                        provider=provider.name,
+                        problem=problem,
+                    )
+                )
+
+    @api.constrains("timeout", "max_attempts", "backoff")
+    def _check_delivery_bounds(self):
+        """Issue 10: delivery settings stay within PROVIDER_BOUNDS, and the retries
+        of one message never wait more than MAX_TOTAL_BACKOFF in all: the run sends
+        messages one after the other, so a huge timeout or backoff would stall it."""
+        labels = {name: self._fields[name].string for name in PROVIDER_BOUNDS}
+        for provider in self:
+            for name, (low, high) in PROVIDER_BOUNDS.items():
+                if not low <= provider[name] <= high:
+                    raise ValidationError(
+                        self.env._(
+                            "%(field)s of %(provider)s must be between %(low)s and %(high)s.",
+                            field=labels[name],
+                            provider=provider.name,
+                            low=low,
+                            high=high,
+                        )
+                    )
+            total = provider.backoff * (2 ** (provider.max_attempts - 1) - 1)
+            if total > MAX_TOTAL_BACKOFF:
+                raise ValidationError(
+                    self.env._(
+                        "%(provider)s would wait %(total)s seconds between the retries of "
+                        "one message: lower the backoff or the attempts (at most %(max)s).",
+                        provider=provider.name,
+                        total=round(total),
+                        max=round(MAX_TOTAL_BACKOFF),
+                    )
+                )
+
+    def write(self, vals):
+        """Issue 10: a new URL clears the token, unless the same write sets one.
+
+        Managers may edit a provider, but the token belongs to the gateway it was
+        issued for: keeping it would let anyone who can change the URL send it to
+        a host of their choice. Only an administrator (base.group_system) can set
+        the token of the new gateway.
+        """
+        moved = self.browse()
+        if "url" in vals and "token" not in vals:
+            new_url = (vals["url"] or "").strip()
+            moved = self.filtered(lambda provider: (provider.url or "").strip() != new_url)
+        res = super().write(vals)
+        if moved:
+            moved.sudo().write({"token": False})
+        return res
 
     def _for_channel(self, company, channel):
         """The provider serving ``channel`` for ``company`` (may be empty)."""
@@ -95,8 +174,14 @@ class CollectionChannelProvider(models.Model):
         try:
             answer = self._client().send(payload)
         except ChannelDeliveryError as err:
-            return "failed", str(err), None
+            return "failed", self._safe_reason(err), None
         return "sent", None, str(answer.get("id") or "")
+
+    def _safe_reason(self, error):
+        """Issue 10: the text of a delivery error as agents may read it (the reminder's
+        ``reason``, the chatter): without the gateway's URL or token."""
+        provider = self.sudo()
+        return redact(error, provider.url, provider.token)
 
     def _client(self):
         self.ensure_one()
@@ -121,7 +206,7 @@ class CollectionChannelProvider(models.Model):
             try:
                 answer = client.send(payload)
             except ChannelDeliveryError as err:
-                result = ("failed", str(err), None)
+                result = ("failed", self._safe_reason(err), None)
             else:
                 result = ("sent", None, str(answer.get("id") or ""))
             reminder._record_results({reminder.id: result}, self)

@@ -3,8 +3,11 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_datetime
+
+# A contact is logged as it happens: a clock a few minutes ahead is tolerated.
+FUTURE_TOLERANCE = timedelta(minutes=5)
 
 INTERACTION_CHANNELS = [
     ("call", "Call"),
@@ -20,9 +23,29 @@ class CollectionInteraction(models.Model):
     """One logged contact (or attempt) with a customer, with its 3-layer disposition."""
 
     _name = "collection.interaction"
-    _inherit = ["collection.case.mixin"]
+    _inherit = ["collection.case.mixin", "collection.action.guard"]
     _description = "Collection Interaction"
     _order = "date desc, id desc"
+    # What happened, when and by whom is the audit trail of a contact: nobody
+    # rewrites it (managers included); a mistake is corrected by a new log or a
+    # note on the case, so the trail keeps both. The note stays editable.
+    _collection_action_fields = (
+        "ticket_id",
+        "reference_id",
+        "channel",
+        "direction",
+        "user_id",
+        "date",
+        "status_id",
+        "reason_id",
+        "resolution_id",
+        "promise_date",
+        "promise_amount",
+        "callback_date",
+        "promise_id",
+        "is_override",
+        "override_reason",
+    )
 
     reference_id = fields.Many2one(
         comodel_name="collection.reference",
@@ -140,17 +163,53 @@ class CollectionInteraction(models.Model):
                 raise ValidationError(
                     self.env._("A promise to pay needs the promised amount and date.")
                 )
-            if interaction.requires_promise and interaction.promise_date < interaction.date.date():
-                raise ValidationError(self.env._("The promised date cannot be in the past."))
+            if interaction.requires_promise:
+                self.env["collection.promise"]._collection_check_promise_terms(
+                    interaction.ticket_id,
+                    interaction.promise_amount,
+                    interaction.promise_date,
+                    interaction.date.date(),
+                )
             if interaction.requires_callback and not interaction.callback_date:
                 raise ValidationError(self.env._("Say when to call the customer back."))
+
+    @api.constrains("date")
+    def _check_date_window(self):
+        """Rule: a contact is logged when it happens: not in the future (beyond
+        a few minutes of clock skew) and not further back than the company's
+        window (``collection_interaction_backdate_hours``). A backdated contact
+        would dodge the contact rules and fake the case's contact dates."""
+        now = fields.Datetime.now()
+        for interaction in self:
+            hours = interaction.company_id.collection_interaction_backdate_hours
+            if interaction.date > now + FUTURE_TOLERANCE:
+                raise ValidationError(self.env._("A contact cannot be logged in the future."))
+            if interaction.date < now - timedelta(hours=hours):
+                raise ValidationError(
+                    self.env._("A contact is logged within %s hours of when it happened.", hours)
+                )
 
     @api.model_create_multi
     def create(self, vals_list):
         interactions = super().create(vals_list)
+        interactions._check_author()
         interactions._check_contact_rules()
         interactions._apply_follow_ups()
         return interactions
+
+    def _check_author(self):
+        """Rule: an agent logs contacts under their own name; only a collections
+        manager logs one for someone else (e.g. a call taken by a colleague).
+        The agent reports count contacts per author."""
+        if self.env.su or self.env.user.has_group("collections_dunning.group_collection_manager"):
+            return
+        if any(interaction.user_id != self.env.user for interaction in self):
+            raise AccessError(
+                self.env._(
+                    "You log contacts under your own name; only a collections manager "
+                    "logs one for someone else."
+                )
+            )
 
     def _check_contact_rules(self):
         """Refuse an attempt the contact rules forbid, unless a manager overrides it."""
@@ -159,13 +218,16 @@ class CollectionInteraction(models.Model):
             reason = interaction.partner_id._collection_contact_blocked(
                 interaction.channel,
                 interaction.date,
+                interaction.company_id,
                 ignore=interaction,
             )
             if not reason:
                 continue
             override = self.env.context.get("collection_override_reason")
             if is_manager and override:
-                interaction.write({"is_override": True, "override_reason": override})
+                interaction._collection_action_write(
+                    {"is_override": True, "override_reason": override}
+                )
                 continue
             raise UserError(
                 self.env._(
@@ -209,7 +271,7 @@ class CollectionInteraction(models.Model):
                         "start_date": interaction.date.date(),
                     }
                 )
-                interaction.promise_id = promise
+                interaction._collection_action_write({"promise_id": promise.id})
                 lines.append(
                     self.env._(
                         "Promise to pay %(amount)s by %(date)s.",
@@ -241,16 +303,20 @@ class CollectionInteraction(models.Model):
                 if closed:
                     ticket.stage_id = closed
         self.ticket_id._collection_register_contact_dates(self)
-        self.partner_id._collection_update_flags()
+        for company, interactions in self.grouped("company_id").items():
+            interactions.partner_id._collection_update_flags(company)
 
     @api.model
-    def _attempts_since(self, partners, since, channels=None):
+    def _attempts_since(self, partners, since, channels=None, company=None):
         """Outbound attempts per (partner, channel) since a date: logged contacts and
-        automated reminders that went out, in two grouped queries."""
+        automated reminders that went out, in two grouped queries; only those of
+        ``company``'s cases when given."""
+        in_company = [("company_id", "=", company.id)] if company else []
         domain = [
             ("partner_id", "in", partners.ids),
             ("date", ">=", since),
             ("direction", "=", "outbound"),
+            *in_company,
         ]
         counts = {}
         for partner, channel, count in self.sudo()._read_group(
@@ -266,6 +332,7 @@ class CollectionInteraction(models.Model):
                     ("state", "=", "sent"),
                     ("sent_date", ">=", since),
                     ("channel", "!=", "activity"),
+                    *in_company,
                 ],
                 ["partner_id", "channel"],
                 ["__count"],

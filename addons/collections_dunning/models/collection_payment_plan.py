@@ -8,9 +8,21 @@ class CollectionPaymentPlan(models.Model):
     """The overdue amount split into dated instalments, each kept or broken."""
 
     _name = "collection.payment.plan"
-    _inherit = ["collection.case.mixin"]
+    _inherit = ["collection.case.mixin", "collection.action.guard"]
     _description = "Collection Payment Plan"
     _order = "id desc"
+    _collection_action_fields = ("state", "start_date", "paid_amount")
+    # The terms the customer agreed to: fixed once the plan has started.
+    _collection_plan_terms = (
+        "ticket_id",
+        "amount_total",
+        "instalment_count",
+        "first_date",
+        "interval",
+        "interval_unit",
+        "is_refinancing",
+        "line_ids",
+    )
 
     name = fields.Char(compute="_compute_name", store=True)
     amount_total = fields.Monetary(currency_field="currency_id", required=True)
@@ -54,6 +66,20 @@ class CollectionPaymentPlan(models.Model):
             )
             plan.name = f"{kind}: {plan.partner_id.name or ''} ({plan.instalment_count})"
 
+    def _collection_initial_values(self):
+        """Rule: a plan starts as a draft nobody has paid into yet; it runs only
+        once an agent starts it (``action_activate``)."""
+        return {"state": "draft", "start_date": False, "paid_amount": 0.0}
+
+    def _collection_locked_fields(self):
+        """Rule: the amounts and dates of a plan that has started are what the
+        customer agreed to; they are not edited afterwards (cancel it and offer
+        a new one)."""
+        locked = super()._collection_locked_fields()
+        if self.state != "draft":
+            locked |= set(self._collection_plan_terms)
+        return locked
+
     @api.constrains("amount_total", "instalment_count", "interval")
     def _check_amounts(self):
         for plan in self:
@@ -63,6 +89,41 @@ class CollectionPaymentPlan(models.Model):
                         "A payment plan needs a positive amount, at least one instalment "
                         "and a positive interval."
                     )
+                )
+
+    @api.constrains("amount_total", "ticket_id")
+    def _check_amount_within_overdue(self):
+        """Rule: a plan spreads what is overdue, no more: a plan larger than the
+        case's overdue amount would keep reminders paused on money the customer
+        does not owe."""
+        for plan in self:
+            overdue = self._collection_case_overdue(plan.ticket_id)
+            if overdue > 0 and plan.currency_id.compare_amounts(plan.amount_total, overdue) > 0:
+                raise ValidationError(
+                    self.env._(
+                        "The plan (%(amount)s) is more than what is overdue on the case "
+                        "(%(overdue)s).",
+                        amount=plan.amount_total,
+                        overdue=overdue,
+                    )
+                )
+
+    @api.constrains("first_date")
+    def _check_first_date(self):
+        """Rule: the first instalment is due from today on and within the
+        company's horizon (``collection_plan_max_months``): a plan starting in
+        the past is broken at once, one starting years away pauses reminders
+        for years."""
+        today = fields.Date.context_today(self)
+        for plan in self:
+            months = plan.company_id.collection_plan_max_months
+            if plan.first_date < today:
+                raise ValidationError(
+                    self.env._("The first instalment of a plan cannot be in the past.")
+                )
+            if plan.first_date > today + relativedelta(months=months):
+                raise ValidationError(
+                    self.env._("The first instalment of a plan is due within %s months.", months)
                 )
 
     def action_compute_instalments(self):
@@ -106,7 +167,16 @@ class CollectionPaymentPlan(models.Model):
             "target": "new",
         }
 
+    def _check_draft(self):
+        """Rule: only a draft plan is started; a running, completed, broken or
+        cancelled plan never restarts (its start date decides which payments
+        count)."""
+        if any(plan.state != "draft" for plan in self):
+            raise UserError(self.env._("Only a draft plan can be started."))
+
     def action_activate(self):
+        self._check_draft()
+        self._check_first_date()
         for plan in self:
             if not plan.line_ids:
                 plan.action_compute_instalments()
@@ -119,7 +189,9 @@ class CollectionPaymentPlan(models.Model):
                         amount=plan.amount_total,
                     )
                 )
-            plan.write({"state": "active", "start_date": fields.Date.context_today(plan)})
+            plan._collection_action_write(
+                {"state": "active", "start_date": fields.Date.context_today(plan)}
+            )
             plan.ticket_id.message_post(
                 body=self.env._(
                     "%(plan)s started: %(count)s instalments from %(date)s.",
@@ -132,7 +204,10 @@ class CollectionPaymentPlan(models.Model):
         return True
 
     def action_cancel(self):
-        self.write({"state": "cancelled"})
+        """Rule: a draft or running plan is cancelled; a finished one stays as it ended."""
+        if any(plan.state not in ("draft", "active") for plan in self):
+            raise UserError(self.env._("Only a draft or running plan can be cancelled."))
+        self._collection_action_write({"state": "cancelled"})
         return True
 
     def _evaluate(self, today):
@@ -140,7 +215,10 @@ class CollectionPaymentPlan(models.Model):
         instalment whose date passes uncovered breaks the plan."""
         plans = self.filtered(lambda p: p.state == "active")
         paid = plans.partner_id._collection_paid_amounts(
-            {plan.id: (plan.partner_id.id, plan.start_date, today) for plan in plans}
+            {
+                plan.id: (plan.partner_id.id, plan.start_date, today, plan.company_id.id)
+                for plan in plans
+            }
         )
         self.env["collection.run"]._sql_update(
             self._name, {plan.id: {"paid_amount": paid.get(plan.id, 0.0)} for plan in plans}
@@ -161,14 +239,14 @@ class CollectionPaymentPlan(models.Model):
                 plan_states[plan.id] = "done"
         Line = self.env["collection.payment.plan.line"]
         for state in ("kept", "broken"):
-            Line.browse([lid for lid, value in line_states.items() if value == state]).write(
-                {"state": state}
-            )
-        self.browse([pid for pid, value in plan_states.items() if value == "done"]).write(
-            {"state": "done"}
-        )
+            Line.browse(
+                [lid for lid, value in line_states.items() if value == state]
+            )._collection_action_write({"state": state})
+        self.browse(
+            [pid for pid, value in plan_states.items() if value == "done"]
+        )._collection_action_write({"state": "done"})
         broken = self.browse([pid for pid, value in plan_states.items() if value == "broken"])
-        broken.write({"state": "broken"})
+        broken._collection_action_write({"state": "broken"})
         for plan in broken:
             plan.ticket_id.sudo().activity_schedule(
                 "collections_dunning.mail_activity_type_follow_up",

@@ -8,8 +8,15 @@ class CollectionPenalWaiver(models.Model):
 
     _name = "collection.penal.waiver"
     _description = "Penal Charge Waiver"
-    _inherit = ["collection.case.mixin"]
+    _inherit = ["collection.case.mixin", "collection.action.guard"]
     _order = "id desc"
+    _collection_action_fields = (
+        "state",
+        "approved_by_id",
+        "requested_by_id",
+        "amount",
+        "ticket_id",
+    )
 
     amount = fields.Monetary(currency_field="currency_id", required=True)
     reason = fields.Char(required=True)
@@ -23,6 +30,12 @@ class CollectionPenalWaiver(models.Model):
         required=True,
     )
 
+    def _collection_initial_values(self):
+        """Rule: a waiver starts as a request of whoever asks for it, undecided;
+        a caller cannot send one already approved, or ask in someone else's name
+        to approve it themselves."""
+        return {"state": "to_approve", "requested_by_id": self.env.uid, "approved_by_id": False}
+
     @api.constrains("amount")
     def _check_amount(self):
         for waiver in self:
@@ -32,7 +45,13 @@ class CollectionPenalWaiver(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         waivers = super().create(vals_list)
-        for waiver in waivers:
+        waivers._check_within_balance()
+        waivers._auto_approve()
+        return waivers
+
+    def _check_within_balance(self):
+        """Rule: nobody forgives more penal charges than are due on the case."""
+        for waiver in self:
             # The new waiver is not approved yet: the balance does not count it.
             due = waiver.ticket_id.penal_balance
             if waiver.currency_id.compare_amounts(waiver.amount, due) > 0:
@@ -43,24 +62,36 @@ class CollectionPenalWaiver(models.Model):
                         due=due,
                     )
                 )
-            if not waiver._needs_second_approval():
-                waiver._approve_by(self.env.user)
-        return waivers
+
+    def _auto_approve(self):
+        """Rule: at or below the company's threshold one manager's approval is
+        enough, so a manager's own small waiver is approved at once. Anything
+        else (an agent's request, an amount above the threshold) waits for a
+        manager in the to-approve state."""
+        if not self.env.user.has_group("collections_dunning.group_collection_manager"):
+            return
+        self.filtered(lambda w: not w._needs_second_approval())._approve_by(self.env.user)
 
     def _needs_second_approval(self):
         self.ensure_one()
         return self.amount > self.company_id.collection_waiver_threshold
 
-    def _approve_by(self, user):
-        if not user.has_group("collections_dunning.group_collection_manager"):
-            raise AccessError(self.env._("Only a collections manager approves a waiver."))
-        self.write({"state": "approved", "approved_by_id": user.id})
-
-    def action_approve(self):
+    def _check_can_decide(self):
+        """Rule: only a collections manager decides on a waiver, and only once:
+        an approved waiver is not refused afterwards, nor a refused one approved."""
+        if not self.env.user.has_group("collections_dunning.group_collection_manager"):
+            raise AccessError(
+                self.env._("Only a collections manager approves or refuses a waiver.")
+            )
         for waiver in self:
             if waiver.state != "to_approve":
                 raise UserError(self.env._("This waiver was already decided."))
-            if waiver.requested_by_id == self.env.user:
+
+    def _check_four_eyes(self):
+        """Rule: above the threshold the manager who approves is not the one who
+        asked (four eyes); below it one manager's approval is enough."""
+        for waiver in self:
+            if waiver._needs_second_approval() and waiver.requested_by_id == self.env.user:
                 raise UserError(
                     self.env._(
                         "A waiver above %s needs a second manager: you asked for it, "
@@ -68,11 +99,17 @@ class CollectionPenalWaiver(models.Model):
                         waiver.company_id.collection_waiver_threshold,
                     )
                 )
-            waiver._approve_by(self.env.user)
+
+    def _approve_by(self, user):
+        self._collection_action_write({"state": "approved", "approved_by_id": user.id})
+
+    def action_approve(self):
+        self._check_can_decide()
+        self._check_four_eyes()
+        self._approve_by(self.env.user)
         return True
 
     def action_refuse(self):
-        if not self.env.user.has_group("collections_dunning.group_collection_manager"):
-            raise AccessError(self.env._("Only a collections manager refuses a waiver."))
-        self.write({"state": "refused", "approved_by_id": self.env.user.id})
+        self._check_can_decide()
+        self._collection_action_write({"state": "refused", "approved_by_id": self.env.user.id})
         return True

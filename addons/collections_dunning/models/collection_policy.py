@@ -1,6 +1,17 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+# Issue 10: the range of each numeric setting of a policy.
+POLICY_BOUNDS = {
+    "penal_rate": (0.0, 100.0),  # % per rate period
+    "penal_grace_days": (0, 365),
+    "penal_cap_percent": (0.0, 100.0),  # % of the overdue; 0 = no cap
+}
+# However the rate is quoted, it may not exceed this once counted over a year (%):
+# 100 % a year is far above any lawful late charge, so only a typo goes beyond.
+PENAL_MAX_ANNUAL_RATE = 100.0
+PERIOD_DAYS = {"day": 1, "month": 30, "year": 365}
+
 
 class CollectionPolicy(models.Model):
     _name = "collection.policy"
@@ -56,6 +67,39 @@ class CollectionPolicy(models.Model):
         "A company has one default collection policy.",
     )
 
+    @api.constrains(*POLICY_BOUNDS, "penal_period")
+    def _check_penal_bounds(self):
+        """Issue 10: the penal rate, grace and cap stay within POLICY_BOUNDS, and the
+        rate, counted over a year, within PENAL_MAX_ANNUAL_RATE (2 % a day is a typo
+        for 2 % a month, and would be charged to every overdue customer)."""
+        for policy in self:
+            for field_name, (low, high) in POLICY_BOUNDS.items():
+                if not low <= policy[field_name] <= high:
+                    raise ValidationError(
+                        self.env._(
+                            "Policy %(policy)s: %(setting)s must be between %(low)s and %(high)s.",
+                            policy=policy.name,
+                            setting=self._fields[field_name]._description_string(self.env),
+                            low=low,
+                            high=high,
+                        )
+                    )
+            annual = policy.penal_rate * 365 / PERIOD_DAYS[policy.penal_period]
+            if annual > PENAL_MAX_ANNUAL_RATE:
+                raise ValidationError(
+                    self.env._(
+                        "Policy %(policy)s: a penal rate of %(rate)s %% %(period)s is "
+                        "%(annual)s %% a year; at most %(max)s %% a year is accepted.",
+                        policy=policy.name,
+                        rate=policy.penal_rate,
+                        period=dict(self._fields["penal_period"]._description_selection(self.env))[
+                            policy.penal_period
+                        ].lower(),
+                        annual=round(annual, 1),
+                        max=PENAL_MAX_ANNUAL_RATE,
+                    )
+                )
+
     @api.constrains("level_ids")
     def _check_levels_contiguous(self):
         """Levels must cover the days past due without overlap or gap: a case
@@ -90,7 +134,7 @@ class CollectionPolicy(models.Model):
     def _penal_daily_factor(self):
         """Share of the residual charged per day past the grace period."""
         self.ensure_one()
-        days = {"day": 1, "month": 30, "year": 365}[self.penal_period]
+        days = PERIOD_DAYS[self.penal_period]
         return self.penal_rate / 100.0 / days
 
     def _level_for_dpd(self, dpd):

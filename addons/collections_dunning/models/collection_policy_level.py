@@ -1,6 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+# Issue 10: the last day past due a level may name (ten years).
+MAX_DPD = 3650
+
 
 class CollectionPolicyLevel(models.Model):
     _name = "collection.policy.level"
@@ -48,10 +51,24 @@ class CollectionPolicyLevel(models.Model):
 
     @api.constrains("dpd_from", "dpd_to")
     def _check_days(self):
+        """Issue 10: a level starts at day 1 to MAX_DPD past due and ends after it
+        starts (or never, 0); levels of a policy follow each other without gap."""
         for level in self:
-            if level.dpd_from < 1:
+            if not 1 <= level.dpd_from <= MAX_DPD:
                 raise ValidationError(
-                    self.env._("Level %s must start at day 1 past due or later.", level.code)
+                    self.env._(
+                        "Level %(code)s must start between day 1 and day %(max)s past due.",
+                        code=level.code,
+                        max=MAX_DPD,
+                    )
+                )
+            if level.dpd_to > MAX_DPD or level.dpd_to < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Level %(code)s must end by day %(max)s past due (0: no end).",
+                        code=level.code,
+                        max=MAX_DPD,
+                    )
                 )
             if level.dpd_to and level.dpd_to < level.dpd_from:
                 raise ValidationError(

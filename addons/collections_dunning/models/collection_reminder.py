@@ -77,22 +77,27 @@ class CollectionReminder(models.Model):
         if not self:
             return
         now = fields.Datetime.now()
-        company = self.env.company
-        since = now - timedelta(days=company.collection_attempt_window)
-        attempts = self.env["collection.interaction"]._attempts_since(self.partner_id, since)
         allowed, skipped, postponed = self.browse(), {}, {}
-        for reminder in self:
-            partner, channel = reminder.partner_id, reminder.channel
-            if channel != "activity" and partner._collection_opted_out(channel):
-                skipped[reminder.id] = self.env._("The customer opted out of %s.", channel)
-                continue
-            reason = partner._collection_contact_blocked(channel, now, attempts=attempts)
-            if reason:
-                postponed[reminder.id] = self.env._("Postponed: %s.", reason)
-                continue
-            allowed |= reminder
-            key = (partner.id, channel)
-            attempts[key] = attempts.get(key, 0) + 1
+        # Each case follows its own company's contact rules and attempt counts.
+        for company, company_reminders in self.grouped("company_id").items():
+            since = now - timedelta(days=company.collection_attempt_window)
+            attempts = self.env["collection.interaction"]._attempts_since(
+                company_reminders.partner_id, since, company=company
+            )
+            for reminder in company_reminders:
+                partner, channel = reminder.partner_id, reminder.channel
+                if channel != "activity" and partner._collection_opted_out(channel):
+                    skipped[reminder.id] = self.env._("The customer opted out of %s.", channel)
+                    continue
+                reason = partner._collection_contact_blocked(
+                    channel, now, company, attempts=attempts
+                )
+                if reason:
+                    postponed[reminder.id] = self.env._("Postponed: %s.", reason)
+                    continue
+                allowed |= reminder
+                key = (partner.id, channel)
+                attempts[key] = attempts.get(key, 0) + 1
         self._skip(skipped)
         for reason, reminders in (
             self.browse(list(postponed)).grouped(lambda r: postponed[r.id]).items()

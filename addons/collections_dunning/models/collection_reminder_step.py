@@ -10,6 +10,8 @@ CHANNELS = [
     ("ivr", "IVR Call"),
     ("activity", "Agent Activity"),
 ]
+# Issue 10: a step is due on the reference date or up to a year after it.
+MAX_DAY_OFFSET = 365
 
 
 class CollectionReminderStep(models.Model):
@@ -20,6 +22,7 @@ class CollectionReminderStep(models.Model):
     level_id = fields.Many2one(
         comodel_name="collection.policy.level", required=True, ondelete="cascade", index=True
     )
+    company_id = fields.Many2one(related="level_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)
     name = fields.Char(compute="_compute_name", store=True, readonly=False)
     day_offset = fields.Integer(
@@ -71,6 +74,21 @@ class CollectionReminderStep(models.Model):
                 day=step.day_offset,
                 reference=reference,
             )
+
+    @api.constrains("day_offset")
+    def _check_day_offset(self):
+        """Issue 10: a step is due 0 to MAX_DAY_OFFSET days after its reference date;
+        the run never sends a step dated before the case entered its level, so a
+        negative offset would be silently skipped."""
+        for step in self:
+            if not 0 <= step.day_offset <= MAX_DAY_OFFSET:
+                raise ValidationError(
+                    self.env._(
+                        "Reminder step %(step)s: the day must be between 0 and %(max)s.",
+                        step=step.name,
+                        max=MAX_DAY_OFFSET,
+                    )
+                )
 
     @api.constrains("channel", "mail_template_id", "sms_template_id", "activity_type_id")
     def _check_template(self):

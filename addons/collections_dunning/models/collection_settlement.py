@@ -7,9 +7,17 @@ class CollectionSettlement(models.Model):
     proposal waits for a manager's decision."""
 
     _name = "collection.settlement"
-    _inherit = ["collection.case.mixin"]
+    _inherit = ["collection.case.mixin", "collection.action.guard"]
     _description = "Collection Settlement"
     _order = "id desc"
+    _collection_action_fields = (
+        "state",
+        "decided_by_id",
+        "decision_date",
+        "requested_by_id",
+        "amount_overdue",
+        "ticket_id",
+    )
 
     reason_id = fields.Many2one(comodel_name="collection.disposition")
     amount_overdue = fields.Monetary(currency_field="currency_id", readonly=True)
@@ -31,34 +39,42 @@ class CollectionSettlement(models.Model):
         index=True,
     )
 
-    def _decide(self, state):
+    def _collection_initial_values(self):
+        """Rule: a settlement starts as a request of whoever asks for it, with
+        no decision, whatever the caller sent."""
+        return {
+            "state": "to_approve",
+            "requested_by_id": self.env.uid,
+            "decided_by_id": False,
+            "decision_date": False,
+        }
+
+    def _check_can_decide(self, state):
+        """Rule: only a collections manager decides, once, and never on a
+        settlement they asked for themselves (four eyes: stopping recovery
+        forgives money)."""
         if not self.env.user.has_group("collections_dunning.group_collection_manager"):
             raise AccessError(self.env._("Only a collections manager decides on a settlement."))
         for settlement in self:
             if settlement.state != "to_approve":
                 raise UserError(self.env._("This settlement was already decided."))
-            settlement.write(
+            if state == "approved" and settlement.requested_by_id == self.env.user:
+                raise UserError(
+                    self.env._("You asked for this settlement: another manager must approve it.")
+                )
+
+    def _decide(self, state):
+        self._check_can_decide(state)
+        for settlement in self:
+            settlement._collection_action_write(
                 {
                     "state": state,
                     "decided_by_id": self.env.user.id,
                     "decision_date": fields.Datetime.now(),
                 }
             )
-            balance = settlement.ticket_id.penal_balance
-            if state == "approved" and balance > 0:
-                # A settlement forgives the penal charges still due.
-                waiver = (
-                    self.env["collection.penal.waiver"]
-                    .sudo()
-                    .create(
-                        {
-                            "ticket_id": settlement.ticket_id.id,
-                            "amount": balance,
-                            "reason": self.env._("Settlement"),
-                        }
-                    )
-                )
-                waiver.write({"state": "approved", "approved_by_id": self.env.user.id})
+            if state == "approved":
+                settlement._request_penal_waiver()
             settlement.ticket_id.message_post(
                 body=self.env._(
                     "Settlement %(state)s by %(user)s.",
@@ -67,6 +83,25 @@ class CollectionSettlement(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
+
+    def _request_penal_waiver(self):
+        """Rule: an approved settlement forgives the penal charges still due, but
+        through an ordinary waiver, not by itself. The manager who approved the
+        settlement asks for it: at or below the waiver threshold their approval
+        is enough (it is approved at once, as any manager's small waiver);
+        above it the waiver waits for a second manager, so a settlement never
+        forgives a large penal balance on one person's word."""
+        self.ensure_one()
+        balance = self.ticket_id.penal_balance
+        if balance <= 0:
+            return self.env["collection.penal.waiver"]
+        return self.env["collection.penal.waiver"].create(
+            {
+                "ticket_id": self.ticket_id.id,
+                "amount": balance,
+                "reason": self.env._("Settlement"),
+            }
+        )
 
     def action_approve(self):
         self._decide("approved")

@@ -7,6 +7,15 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL, format_amount, format_datetime
 
+# Issue 10: fields that only their owners write, the daily run (collection.run,
+# through ``_tickets()``: sudo), the transfer, the contact log and the agency
+# placement. Owners write with sudo or through ``_collection_as_owner()``, whose
+# context marker is an object no RPC client can send (JSON carries no objects).
+FIELD_OWNER_KEY = "collection_field_owner"
+FIELD_OWNER = object()
+# What only collection staff may read: amounts owed and charged.
+COLLECTION_FINANCE_GROUPS = "collections_dunning.group_collection_agent"
+
 
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
@@ -42,6 +51,7 @@ class HelpdeskTicket(models.Model):
         string="Customer Overdue",
         currency_field="company_currency_id",
         compute="_compute_partner_overdue_amount",
+        groups=COLLECTION_FINANCE_GROUPS,
         help="What the customer owes on invoices past their due date.",
     )
     collection_transfer_date = fields.Datetime(string="Transferred On", readonly=True, copy=False)
@@ -87,7 +97,11 @@ class HelpdeskTicket(models.Model):
         "customer's overdue invoices.",
     )
     collection_policy_id = fields.Many2one(
-        comodel_name="collection.policy", string="Policy", readonly=True, copy=False
+        comodel_name="collection.policy",
+        string="Policy",
+        readonly=True,
+        copy=False,
+        tracking=True,
     )
     collection_level_id = fields.Many2one(
         comodel_name="collection.policy.level",
@@ -95,6 +109,7 @@ class HelpdeskTicket(models.Model):
         readonly=True,
         copy=False,
         index=True,
+        tracking=True,
     )
     collection_level_date = fields.Date(string="In Level Since", readonly=True, copy=False)
     collection_level_amount = fields.Monetary(
@@ -102,13 +117,17 @@ class HelpdeskTicket(models.Model):
         currency_field="company_currency_id",
         readonly=True,
         copy=False,
+        groups=COLLECTION_FINANCE_GROUPS,
     )
     collection_dpd = fields.Integer(
         string="Days Past Due", readonly=True, copy=False, index=True, aggregator="max"
     )
     collection_due_date = fields.Date(string="Oldest Due Date", readonly=True, copy=False)
     amount_overdue = fields.Monetary(
-        currency_field="company_currency_id", readonly=True, copy=False
+        currency_field="company_currency_id",
+        readonly=True,
+        copy=False,
+        groups=COLLECTION_FINANCE_GROUPS,
     )
     overdue_invoice_ids = fields.Many2many(
         comodel_name="account.move",
@@ -120,26 +139,37 @@ class HelpdeskTicket(models.Model):
         copy=False,
     )
     next_reminder_date = fields.Date(readonly=True, copy=False)
-    collection_escalation_date = fields.Date(string="Escalated On", readonly=True, copy=False)
+    collection_escalation_date = fields.Date(
+        string="Escalated On", readonly=True, copy=False, tracking=True
+    )
     last_contact_date = fields.Datetime(string="Last Contact", readonly=True, copy=False)
     collection_reminder_ids = fields.One2many(
         comodel_name="collection.reminder", inverse_name="ticket_id", string="Reminders"
     )
     # Penal interest
     penal_accrued = fields.Float(
-        string="Penal Charges Accrued", digits=(16, 6), readonly=True, copy=False
+        string="Penal Charges Accrued",
+        digits=(16, 6),
+        readonly=True,
+        copy=False,
+        groups=COLLECTION_FINANCE_GROUPS,
     )
     penal_accrued_date = fields.Date(string="Accrued Up To", readonly=True, copy=False)
     penal_waived = fields.Monetary(
-        currency_field="company_currency_id", compute="_compute_penal_balance"
+        currency_field="company_currency_id",
+        compute="_compute_penal_balance",
+        groups=COLLECTION_FINANCE_GROUPS,
     )
     penal_posted = fields.Monetary(
-        currency_field="company_currency_id", compute="_compute_penal_balance"
+        currency_field="company_currency_id",
+        compute="_compute_penal_balance",
+        groups=COLLECTION_FINANCE_GROUPS,
     )
     penal_balance = fields.Monetary(
         string="Penal Charges Due",
         currency_field="company_currency_id",
         compute="_compute_penal_balance",
+        groups=COLLECTION_FINANCE_GROUPS,
         help="Accrued, less waivers and what was already invoiced.",
     )
     penal_waiver_ids = fields.One2many(
@@ -158,6 +188,7 @@ class HelpdeskTicket(models.Model):
         readonly=True,
         copy=False,
         index="btree_not_null",
+        tracking=True,
         help="Agency the account is placed with now.",
     )
     # Agent desk
@@ -279,19 +310,21 @@ class HelpdeskTicket(models.Model):
                 ticket.tech_visit_requested
                 and field_team
                 and ticket.team_id == field_team
-                and ticket.partner_overdue_amount > 0
+                and ticket.sudo().partner_overdue_amount > 0
             ):
                 raise ValidationError(ticket._collection_tech_visit_error())
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._collection_check_owned_fields(vals, creating=True)
             self._collection_clean_vals(vals)
         tickets = super().create(vals_list)
         tickets._collection_return_without_purifier()
         return tickets
 
     def write(self, vals):
+        self._collection_check_owned_fields(vals)
         self._collection_clean_vals(vals)
         arriving, origins = self.browse(), {}
         if vals.get("team_id"):
@@ -308,6 +341,17 @@ class HelpdeskTicket(models.Model):
         if {"team_id", "stage_id", "purifier_id"} & vals.keys():
             self._collection_return_without_purifier()
         return res
+
+    @api.model
+    def _get_thread_with_access(self, thread_id, *, mode="read", **kwargs):
+        """No portal token or signed link opens a collection case: only the
+        record rules (which hide it from portal and public users) do."""
+        thread = super()._get_thread_with_access(thread_id, mode=mode, **kwargs)
+        if thread and thread.sudo().is_collection_ticket:
+            own = self.browse(thread_id).sudo(False).with_context(allowed_company_ids=[])
+            if not own.has_access(mode):
+                return self.browse()
+        return thread
 
     def action_transfer_to_collections(self):
         """Open the transfer wizard, after refusing what Collections cannot take."""
@@ -350,6 +394,87 @@ class HelpdeskTicket(models.Model):
             ticket.write({"team_id": field_team.id})
         return True
 
+    def _collection_owned_fields(self):
+        """Fields only the run and the actions that own them write (issue 10).
+
+        The views show them read-only; this makes it a rule of the server too, so
+        an RPC client cannot set a case's level, amounts, contact dates, agency
+        or transfer record by hand. Extended by add-ons that own more fields.
+        """
+        return {
+            "collection_case",
+            "collection_policy_id",
+            "collection_level_id",
+            "collection_level_date",
+            "collection_level_amount",
+            "collection_dpd",
+            "collection_due_date",
+            "amount_overdue",
+            "overdue_invoice_ids",
+            "next_reminder_date",
+            "collection_escalation_date",
+            "first_contact_date",
+            "last_contact_date",
+            "penal_accrued",
+            "penal_accrued_date",
+            "agency_id",
+            "collection_transfer_date",
+            "collection_transferred_by_id",
+            "collection_transfer_reason",
+            "collection_origin_team_id",
+        }
+
+    def _collection_as_owner(self):
+        """These tickets, allowed to write the owned fields: for the owners only."""
+        return self.with_context(**{FIELD_OWNER_KEY: FIELD_OWNER})
+
+    def _collection_check_owned_fields(self, vals, creating=False):
+        """Issue 10: refuse a create()/write() of run-owned fields by anyone but
+        their owners, naming the fields, before anything is changed.
+
+        Owners write with sudo (the daily run, Asset Recovery's hand-over) or
+        through ``_collection_as_owner()`` (transfer, contact log, placement,
+        officer actions), which keeps the caller's access rights. On create, an
+        empty value is the default anyway and is let through.
+        """
+        if self.env.su or self.env.context.get(FIELD_OWNER_KEY) is FIELD_OWNER:
+            return
+        owned = self._collection_owned_fields()
+        refused = sorted(
+            name for name, value in vals.items() if name in owned and (value or not creating)
+        )
+        if refused:
+            labels = ", ".join(self._fields[name]._description_string(self.env) for name in refused)
+            raise AccessError(
+                self.env._(
+                    "%(fields)s cannot be set by hand: the daily collection run and "
+                    "the case's own actions (transfer, contact log, agency placement, "
+                    "validation) keep them up to date.",
+                    fields=labels,
+                )
+            )
+
+    def _collection_check_case_action(self):
+        """Issue 10: who may act for a case towards the customer (send a link, a
+        document, invoice a fee): collection agents and managers, and support
+        users of the ticket's own team; every one of them must also be allowed to
+        edit the ticket. Checked before anything is created, as the invoices that
+        follow are made with sudo."""
+        self.check_access("write")
+        user = self.env.user
+        if self.env.su or user.has_group("collections_dunning.group_collection_agent"):
+            return
+        for ticket in self:
+            if user not in ticket.team_id.user_ids:
+                raise AccessError(
+                    self.env._(
+                        "Only collection agents, or members of the team %(team)s, can "
+                        "do this for ticket %(ticket)s.",
+                        team=ticket.team_id.display_name or self.env._("(none)"),
+                        ticket=ticket.display_name,
+                    )
+                )
+
     def _collection_clean_vals(self, vals):
         """Serial numbers are typed and pasted: ignore surrounding blanks."""
         if isinstance(vals.get("purifier_id"), str):
@@ -375,7 +500,8 @@ class HelpdeskTicket(models.Model):
             "only once the overdue amount is cleared: transfer the ticket to Collections.",
             customer=self.partner_id.commercial_partner_id.display_name,
             amount=self.env["ir.qweb.field.monetary"].value_to_html(
-                self.partner_overdue_amount, {"display_currency": self.company_currency_id}
+                self.sudo().partner_overdue_amount,
+                {"display_currency": self.company_currency_id},
             ),
         )
 
@@ -455,7 +581,7 @@ class HelpdeskTicket(models.Model):
                 note=reason.strip(),
                 user_id=(agent or self.env.user).id,
             )
-            ticket.write(
+            ticket._collection_as_owner().write(
                 {
                     "team_id": team.id,
                     "user_id": agent.id,
@@ -521,10 +647,11 @@ class HelpdeskTicket(models.Model):
     def _collection_register_contact(self, contact_date=None):
         """Record the first contact with the customer, which settles the callback SLA."""
         contact_date = contact_date or fields.Datetime.now()
-        self.filtered(lambda ticket: not ticket.first_contact_date).write(
+        tickets = self._collection_as_owner()
+        tickets.filtered(lambda ticket: not ticket.first_contact_date).write(
             {"first_contact_date": contact_date}
         )
-        self.filtered(
+        tickets.filtered(
             lambda ticket: not ticket.last_contact_date or ticket.last_contact_date < contact_date
         ).write({"last_contact_date": contact_date})
 
@@ -560,6 +687,7 @@ class HelpdeskTicket(models.Model):
         """Invoice the penal charges due, once per case and month (managers)."""
         if not self.env.user.has_group("collections_dunning.group_collection_manager"):
             raise AccessError(self.env._("Only a collections manager posts penal charges."))
+        self.check_access("write")
         today = fields.Date.context_today(self)
         period = today.replace(day=1)
         Charge = self.env["collection.penal.charge"].sudo()
@@ -631,14 +759,20 @@ class HelpdeskTicket(models.Model):
                     "amount_placed": ticket.amount_overdue or ticket.partner_overdue_amount,
                 }
             )
-            ticket.agency_id = agency
+            ticket._collection_as_owner().agency_id = agency
             ticket.message_post(
                 body=self.env._("Placed with %s.", agency.name), subtype_xmlid="mail.mt_note"
             )
 
     def action_recall_from_agency(self):
+        """Take the cases back from their agency (collection managers, as placing them)."""
+        if not self.env.user.has_group("collections_dunning.group_collection_manager"):
+            raise AccessError(
+                self.env._("Only a collections manager recalls a case from an agency.")
+            )
+        self.check_access("write")
         self.agency_placement_ids.filtered(lambda p: not p.date_end).action_recall()
-        self.agency_id = False
+        self._collection_as_owner().agency_id = False
         return True
 
     def _collection_document_action(self, template_xmlid):
@@ -660,19 +794,27 @@ class HelpdeskTicket(models.Model):
         }
 
     def action_send_notice_of_default(self):
+        self._collection_check_case_action()
         return self._collection_document_action(
             "collections_dunning.mail_template_notice_of_default"
         )
 
     def action_send_statement(self):
+        self._collection_check_case_action()
         return self._collection_document_action("collections_dunning.mail_template_statement")
 
     def _collection_open_invoices(self):
-        """The invoices a payment link is for: the case's, or the customer's overdue ones."""
+        """The invoices a payment link is for: the case's, or the customer's overdue ones.
+
+        Read with sudo: callers checked who may act on the case first
+        (``_collection_check_case_action``), and a support user of the team has
+        no accounting access of their own.
+        """
         self.ensure_one()
-        if self.overdue_invoice_ids:
-            return self.overdue_invoice_ids.filtered(lambda inv: inv.amount_residual > 0)
-        return self.env["account.move"].search(
+        ticket = self.sudo()
+        if ticket.overdue_invoice_ids:
+            return ticket.overdue_invoice_ids.filtered(lambda inv: inv.amount_residual > 0)
+        return ticket.env["account.move"].search(
             [
                 ("commercial_partner_id", "=", self.partner_id.commercial_partner_id.id),
                 ("company_id", "=", self.company_id.id),
@@ -721,6 +863,7 @@ class HelpdeskTicket(models.Model):
 
     def action_send_payment_link(self):
         """Send the customer a payment link for each overdue invoice."""
+        self._collection_check_case_action()
         for ticket in self:
             invoices = ticket._collection_open_invoices()
             if not invoices:
@@ -735,6 +878,7 @@ class HelpdeskTicket(models.Model):
 
     def action_send_pause_link(self):
         """Out of station: invoice the configured service pause fee and send its link."""
+        self._collection_check_case_action()
         for ticket in self:
             company = ticket.company_id
             if company.collection_pause_fee <= 0:
@@ -851,7 +995,7 @@ class HelpdeskTicket(models.Model):
         the Asset Recovery add-on overrides it to open its own case.
         """
         today = fields.Date.context_today(self)
-        self.write({"collection_escalation_date": today})
+        self._collection_as_owner().write({"collection_escalation_date": today})
         self._message_log_batch(
             bodies={
                 ticket.id: self.env._(

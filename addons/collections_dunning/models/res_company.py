@@ -3,6 +3,21 @@ import re
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+# Issue 10: the range each numeric collection setting may take, in its own unit.
+# Wide enough for any real team, narrow enough that a typo cannot switch a rule off
+# (0 attempts, a negative fee) or make it absurd (a callback promised in a year).
+COLLECTION_SETTING_BOUNDS = {
+    "collection_callback_delay": (5, 1440),  # minutes: 5 min to one day
+    "collection_attempt_cap": (1, 50),  # attempts per channel in the window
+    "collection_attempt_window": (1, 90),  # days
+    "collection_unreachable_days": (1, 365),
+    "collection_unreachable_attempts": (1, 50),
+    "collection_broken_promises": (1, 20),
+    "collection_waiver_threshold": (0.0, 10_000_000.0),  # company currency
+    "collection_pause_fee": (0.0, 1_000_000.0),  # company currency; 0 = not offered
+    "collection_bureau_days": (1, 365),  # days past due
+}
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -120,13 +135,23 @@ class ResCompany(models.Model):
                     )
                 ) from err
 
-    @api.constrains("collection_callback_delay")
-    def _check_collection_callback_delay(self):
+    @api.constrains(*COLLECTION_SETTING_BOUNDS)
+    def _check_collection_setting_bounds(self):
+        """Issue 10: every numeric collection setting stays within
+        COLLECTION_SETTING_BOUNDS, whatever the caller sends (settings form, import,
+        RPC): a zero cap or a negative fee would silently switch a rule off."""
         for company in self:
-            if company.collection_callback_delay <= 0:
-                raise ValidationError(
-                    self.env._("The callback promise must be a positive number of minutes.")
-                )
+            for field_name, (low, high) in COLLECTION_SETTING_BOUNDS.items():
+                if not low <= company[field_name] <= high:
+                    raise ValidationError(
+                        self.env._(
+                            "%(setting)s must be between %(low)s and %(high)s (now %(value)s).",
+                            setting=self._fields[field_name]._description_string(self.env),
+                            low=low,
+                            high=high,
+                            value=company[field_name],
+                        )
+                    )
 
     def _collection_purifier_matches(self, value):
         """Whether ``value`` is an acceptable Purifier ID for this company."""
@@ -152,3 +177,45 @@ class ResCompany(models.Model):
             if team.company_id:
                 domain.append(("id", "=", team.company_id.id))
             self.search(domain).write({field_name: team.id})
+
+    # Bounds on what agents log (promises, plans, contacts)
+    collection_promise_max_days = fields.Integer(
+        string="Promise Horizon (days)",
+        default=30,
+        help="A promise to pay is for a date at most this many days ahead.",
+    )
+    collection_plan_max_months = fields.Integer(
+        string="Plan Start Horizon (months)",
+        default=12,
+        help="The first instalment of a payment plan is due at most this many months ahead.",
+    )
+    collection_interaction_backdate_hours = fields.Integer(
+        string="Contact Backdating Window (hours)",
+        default=48,
+        help="A contact may be logged at most this many hours after it happened.",
+    )
+
+    @api.constrains(
+        "collection_promise_max_days",
+        "collection_plan_max_months",
+        "collection_interaction_backdate_hours",
+    )
+    def _check_collection_logging_bounds(self):
+        """Rule: the horizons that bound promises, plans and backdated contacts
+        stay within sane limits, so a setting cannot switch the bounds off."""
+        bounds = {
+            "collection_promise_max_days": (1, 365),
+            "collection_plan_max_months": (1, 60),
+            "collection_interaction_backdate_hours": (0, 720),
+        }
+        for company in self:
+            for field_name, (low, high) in bounds.items():
+                if not low <= company[field_name] <= high:
+                    raise ValidationError(
+                        self.env._(
+                            "%(setting)s must be between %(low)s and %(high)s.",
+                            setting=self._fields[field_name]._description_string(self.env),
+                            low=low,
+                            high=high,
+                        )
+                    )

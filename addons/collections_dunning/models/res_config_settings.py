@@ -47,3 +47,12 @@ class ResConfigSettings(models.TransientModel):
     collection_pause_fee = fields.Monetary(
         related="company_id.collection_pause_fee", readonly=False
     )
+    collection_promise_max_days = fields.Integer(
+        related="company_id.collection_promise_max_days", readonly=False
+    )
+    collection_plan_max_months = fields.Integer(
+        related="company_id.collection_plan_max_months", readonly=False
+    )
+    collection_interaction_backdate_hours = fields.Integer(
+        related="company_id.collection_interaction_backdate_hours", readonly=False
+    )

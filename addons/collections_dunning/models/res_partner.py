@@ -44,14 +44,18 @@ class ResPartner(models.Model):
         )
         return {partner.id: amount for partner, amount in rows}
 
+    # Per company: a customer unreachable for one company's agents may well
+    # answer another's. Stored as jsonb by company, read for the current one.
     collection_unreachable = fields.Boolean(
         string="Unreachable",
+        company_dependent=True,
         readonly=True,
         help="No answer to the configured number of WhatsApp messages, emails and calls "
         "(and co-subscriber attempts) within the window.",
     )
     collection_uncooperative = fields.Boolean(
         string="Uncooperative",
+        company_dependent=True,
         readonly=True,
         help="Explicitly refused to pay, broke the configured number of promises, or "
         "claimed a payment that was verified not to exist.",
@@ -64,6 +68,13 @@ class ResPartner(models.Model):
     collection_reference_ids = fields.One2many(
         comodel_name="collection.reference", inverse_name="partner_id", string="References"
     )
+    # Record rules reach invoices, payments and references through the cases.
+    collection_case_ids = fields.One2many(
+        comodel_name="helpdesk.ticket",
+        inverse_name="commercial_partner_id",
+        string="Collection Cases",
+        domain=[("is_collection_ticket", "=", True)],
+    )
 
     def _collection_opted_out(self, channel):
         self.ensure_one()
@@ -72,26 +83,25 @@ class ResPartner(models.Model):
         )
         return bool(field and field in self._fields and self.commercial_partner_id[field])
 
-    def _collection_local_hour(self, when):
+    def _collection_local_hour(self, when, company=None):
         """Hour of ``when`` (UTC) in the customer's time zone, as a float."""
         self.ensure_one()
-        tz_name = self.tz or self.env.company.partner_id.tz or "UTC"
+        tz_name = self.tz or (company or self.env.company).partner_id.tz or "UTC"
         local = pytz.utc.localize(when).astimezone(pytz.timezone(tz_name))
         return local.hour + local.minute / 60.0, tz_name
 
-    def _collection_contact_blocked(self, channel, when, ignore=None, attempts=None):
-        """Why the contact rules forbid reaching this customer on ``channel`` at
-        ``when``, or False. Visits are not bound by them."""
+    def _collection_contact_blocked(self, channel, when, company, ignore=None, attempts=None):
+        """Why the contact rules of ``company`` (the case's) forbid reaching this
+        customer on ``channel`` at ``when``, or False. Visits are not bound by them."""
         self.ensure_one()
         if channel in ("visit", "activity"):
             return False
         partner = self.commercial_partner_id
-        company = self.env.company
         if partner._collection_opted_out(channel):
             return self.env._(
                 "%(partner)s opted out of %(channel)s", partner=partner.name, channel=channel
             )
-        hour, tz_name = self._collection_local_hour(when)
+        hour, tz_name = self._collection_local_hour(when, company)
         start, end = company.collection_contact_hour_from, company.collection_contact_hour_to
         if not start <= hour < end:
             return self.env._(
@@ -102,7 +112,9 @@ class ResPartner(models.Model):
             )
         if attempts is None:
             since = when - timedelta(days=company.collection_attempt_window)
-            attempts = self.env["collection.interaction"]._attempts_since(partner, since)
+            attempts = self.env["collection.interaction"]._attempts_since(
+                partner, since, company=company
+            )
             if ignore:
                 attempts[(partner.id, channel)] = attempts.get((partner.id, channel), 0) - len(
                     ignore
@@ -118,25 +130,36 @@ class ResPartner(models.Model):
         return False
 
     def _collection_paid_amounts(self, periods):
-        """Payments on the customers' invoices per period, {key: (partner id, from, to)}.
+        """Payments on the customers' invoices per period,
+        {key: (partner id, from, to, company id)}.
 
-        Read from accounting reconciliation (credit notes excluded), in one query.
+        Read from accounting reconciliation (credit notes excluded), in one query;
+        only invoices of the period's company count, so a payment to another
+        company never keeps a promise or a plan.
         """
         if not periods:
             return {}
         values = SQL(", ").join(
-            SQL("(%s, %s, %s::date, %s::date)", key, partner_id, date_from, date_to)
-            for key, (partner_id, date_from, date_to) in periods.items()
+            SQL(
+                "(%s, %s, %s::date, %s::date, %s::int)",
+                key,
+                partner_id,
+                date_from,
+                date_to,
+                company_id,
+            )
+            for key, (partner_id, date_from, date_to, company_id) in periods.items()
         )
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 """
                 SELECT v.key, SUM(apr.amount)
-                  FROM (VALUES %s) AS v(key, partner_id, date_from, date_to)
+                  FROM (VALUES %s) AS v(key, partner_id, date_from, date_to, company_id)
                   JOIN account_move_line inv_line ON inv_line.partner_id = v.partner_id
                   JOIN account_move inv ON inv.id = inv_line.move_id
                    AND inv.move_type = 'out_invoice' AND inv.state = 'posted'
+                   AND inv.company_id = v.company_id
                   JOIN account_partial_reconcile apr ON apr.debit_move_id = inv_line.id
                   JOIN account_move_line pay_line ON pay_line.id = apr.credit_move_id
                   JOIN account_move pay ON pay.id = pay_line.move_id
@@ -149,39 +172,57 @@ class ResPartner(models.Model):
         )
         return dict(self.env.cr.fetchall())
 
-    def _collection_update_flags(self):
-        """Set the unreachable and uncooperative flags from the logged contacts,
-        promises and reminders, in a handful of grouped queries."""
+    def _collection_update_flags(self, company=None):
+        """Set the unreachable and uncooperative flags of ``company`` from its logged
+        contacts, promises and reminders, in a handful of grouped queries. Without a
+        company: for each company in which these customers have a collection case."""
         partners = self.commercial_partner_id
         if not partners:
             return
-        company = self.env.company
+        if company is None:
+            cases = (
+                self.env["helpdesk.ticket"]
+                .sudo()
+                ._read_group(
+                    [
+                        ("commercial_partner_id", "in", partners.ids),
+                        ("is_collection_ticket", "=", True),
+                    ],
+                    ["company_id"],
+                    ["commercial_partner_id:recordset"],
+                )
+            )
+            for case_company, case_partners in cases:
+                if case_company:
+                    case_partners._collection_update_flags(case_company)
+            return
+        partners = partners.with_company(company)
         Interaction = self.env["collection.interaction"].sudo()
+        in_company = [("partner_id", "in", partners.ids), ("company_id", "=", company.id)]
         counts = {}
         for flag in ("marks_refusal", "marks_false_claim"):
-            domain = [
-                ("partner_id", "in", partners.ids),
+            domain = in_company + [
                 "|",
                 (f"reason_id.{flag}", "=", True),
                 (f"resolution_id.{flag}", "=", True),
             ]
-            counts[flag] = dict(Interaction._read_group(domain, ["partner_id"], ["__count"]))
-        broken = dict(
-            self.env["collection.promise"]
+            counts[flag] = {
+                partner.id: count
+                for partner, count in Interaction._read_group(domain, ["partner_id"], ["__count"])
+            }
+        broken = {
+            partner.id: count
+            for partner, count in self.env["collection.promise"]
             .sudo()
-            ._read_group(
-                [("partner_id", "in", partners.ids), ("state", "=", "broken")],
-                ["partner_id"],
-                ["__count"],
-            )
-        )
+            ._read_group(in_company + [("state", "=", "broken")], ["partner_id"], ["__count"])
+        }
         since = fields.Datetime.now() - timedelta(days=company.collection_unreachable_days)
-        attempts = Interaction._attempts_since(partners, since)
+        attempts = Interaction._attempts_since(partners, since, company=company)
         reached = {
-            partner
+            partner.id
             for (partner,) in Interaction._read_group(
-                [
-                    ("partner_id", "in", partners.ids),
+                in_company
+                + [
                     ("date", ">=", since),
                     "|",
                     ("is_contact", "=", True),
@@ -191,18 +232,23 @@ class ResPartner(models.Model):
             )
         }
         co_subscribers = {
-            partner
+            partner.id
             for (partner,) in self.env["collection.reference"]
             .sudo()
             ._read_group(
-                [("partner_id", "in", partners.ids), ("is_co_subscriber", "=", True)],
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("company_id", "in", [company.id, False]),
+                    ("is_co_subscriber", "=", True),
+                ],
                 ["partner_id"],
             )
         }
-        co_attempts = dict(
-            Interaction._read_group(
-                [
-                    ("partner_id", "in", partners.ids),
+        co_attempts = {
+            partner.id: count
+            for partner, count in Interaction._read_group(
+                in_company
+                + [
                     ("date", ">=", since),
                     ("direction", "=", "outbound"),
                     ("reference_id.is_co_subscriber", "=", True),
@@ -210,24 +256,24 @@ class ResPartner(models.Model):
                 ["partner_id"],
                 ["__count"],
             )
-        )
+        }
         needed = company.collection_unreachable_attempts
         flags = {}
         for partner in partners:
             uncooperative = bool(
-                counts["marks_refusal"].get(partner)
-                or counts["marks_false_claim"].get(partner)
-                or broken.get(partner, 0) >= company.collection_broken_promises
+                counts["marks_refusal"].get(partner.id)
+                or counts["marks_false_claim"].get(partner.id)
+                or broken.get(partner.id, 0) >= company.collection_broken_promises
             )
             unreachable = (
-                partner not in reached
+                partner.id not in reached
                 and all(
                     attempts.get((partner.id, channel), 0) >= needed
                     for channel in ("whatsapp", "email", "call")
                 )
-                and (partner not in co_subscribers or co_attempts.get(partner, 0) >= needed)
+                and (partner.id not in co_subscribers or co_attempts.get(partner.id, 0) >= needed)
             )
-            flags.setdefault((unreachable, uncooperative), self.browse())
+            flags.setdefault((unreachable, uncooperative), partners.browse())
             flags[(unreachable, uncooperative)] |= partner
         for (unreachable, uncooperative), group in flags.items():
             changed = group.filtered(
@@ -236,7 +282,8 @@ class ResPartner(models.Model):
                 )
             )
             if changed:
-                changed.sudo().write(
+                # with_company: company-dependent values are written for ``company``.
+                changed.sudo().with_company(company).write(
                     {
                         "collection_unreachable": unreachable,
                         "collection_uncooperative": uncooperative,

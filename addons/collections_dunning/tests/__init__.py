@@ -16,3 +16,8 @@ from . import test_portfolio
 from . import test_documents
 from . import test_ui_agent
 from . import test_ui_manager
+from . import test_server_rules
+from . import test_run_log
+from . import test_four_eyes
+from . import test_access_matrix
+from . import test_multi_company

@@ -1,0 +1,115 @@
+from datetime import date, datetime, timedelta
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import UserError
+from odoo.tests import new_test_user, tagged
+
+from odoo.addons.collections_dunning.tests.common import CollectionsCommon
+
+DUE = date(2026, 1, 1)
+
+
+def at(n, hour=10):
+    return datetime.combine(DUE + timedelta(days=n), datetime.min.time()) + timedelta(hours=hour)
+
+
+@tagged("post_install", "-at_install")
+class TestLegalNoticeRules(CollectionsCommon):
+    """A legal notice is sent only by _send(), and answered or turned NPA only by
+    the run, whatever an officer sends to create() or write()."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.officer = new_test_user(
+            cls.env, login="art-officer-rules", groups="collections_art.group_art_officer"
+        )
+        cls.env.ref("collections_art.helpdesk_team_art").user_ids = [Command.set(cls.officer.ids)]
+        cls.customer.write({"phone": "+91 80 4000 1234", "country_id": cls.env.ref("base.in").id})
+        with freeze_time(DUE):
+            cls.invoice = cls._create_invoice(cls.customer, DUE, 2400.0)
+            cls.invoice.purifier_id = "PUR-000123"
+
+    def _run(self, n):
+        with freeze_time(at(n)):
+            self.env["collection.policy"]._cron_run()
+
+    def _art_case(self):
+        self._run(61)
+        return self.env["helpdesk.ticket"].search(
+            [("is_art_case", "=", True), ("partner_id", "=", self.customer.id)]
+        )
+
+    def test_officer_cannot_create_a_notice_already_sent(self):
+        case = self._art_case()
+        with freeze_time(at(61, 12)):
+            notice = (
+                self.env["collection.legal.notice"]
+                .with_user(self.officer)
+                .create(
+                    {
+                        "ticket_id": case.id,
+                        "state": "sent",
+                        "sent_date": at(30),
+                        "response_deadline": DUE + timedelta(days=45),
+                        "outcome": "Served by hand",
+                        "amount_overdue": 99999.0,
+                    }
+                )
+            )
+        self.assertEqual(
+            (
+                notice.state,
+                notice.sent_date,
+                notice.response_deadline,
+                notice.attachment_id,
+                notice.outcome,
+                notice.amount_overdue,
+            ),
+            ("draft", False, False, self.env["ir.attachment"], False, 0.0),
+        )
+        self._run(62)
+        self.assertEqual(notice.state, "draft")
+        self.assertFalse(self.customer.is_npa)
+
+    def test_notice_moves_only_through_send_and_the_run(self):
+        case = self._art_case()
+        with freeze_time(at(61, 12)):
+            case.with_user(self.officer).action_art_validate()
+        with freeze_time(at(62)):
+            case.with_user(self.officer).action_art_send_legal_notice()
+        notice = case.art_notice_ids.with_user(self.officer)
+        self.assertEqual(notice.state, "sent")
+        fields_to_check = ["state", "sent_date", "response_deadline", "attachment_id", "outcome"]
+        before = notice.read(fields_to_check)[0]
+        for vals in (
+            {"state": "npa"},
+            {"response_deadline": DUE + timedelta(days=30)},
+            {"sent_date": at(20)},
+            {"attachment_id": False},
+            {"outcome": "No answer"},
+            {"ticket_id": self._create_ticket().id},
+        ):
+            with self.assertRaisesRegex(UserError, "cannot be edited"):
+                notice.write(vals)
+        with freeze_time(at(63)), self.assertRaisesRegex(UserError, "already sent"):
+            notice._send()
+        notice.invalidate_recordset()
+        self.assertEqual(notice.read(fields_to_check)[0], before)
+        self.assertEqual(notice.ticket_id, case)
+        self._run(62 + 16)
+        self.assertEqual(notice.state, "npa")
+        self.assertTrue(self.customer.is_npa)
+
+    def test_draft_notice_state_is_not_written(self):
+        case = self._art_case()
+        notice = (
+            self.env["collection.legal.notice"]
+            .with_user(self.officer)
+            .create({"ticket_id": case.id})
+        )
+        with self.assertRaisesRegex(UserError, "cannot be edited"):
+            notice.write({"state": "sent", "response_deadline": DUE})
+        self.assertEqual((notice.state, notice.response_deadline), ("draft", False))
