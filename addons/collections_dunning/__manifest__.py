@@ -32,6 +32,7 @@
         "views/account_move_views.xml",
         "views/res_partner_views.xml",
         "views/collection_interaction_views.xml",
+        "views/collection_run_log_views.xml",
         "wizards/collection_transfer_wizard_views.xml",
         "views/collections_dunning_menus.xml",
         "views/collection_portfolio_views.xml",

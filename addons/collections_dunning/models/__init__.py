@@ -10,6 +10,8 @@ from . import collection_reminder_step
 from . import collection_reminder
 from . import collection_channel_provider
 from . import collection_run
+from . import collection_run_log
+from . import collection_run_error
 from . import collection_case_mixin
 from . import collection_disposition
 from . import collection_reference

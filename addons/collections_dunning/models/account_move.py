@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class AccountMove(models.Model):
@@ -11,3 +11,13 @@ class AccountMove(models.Model):
         help="Device this invoice is for. A customer with several devices gets one "
         "collection case per device.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self.env["helpdesk.ticket"]._collection_clean_vals(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env["helpdesk.ticket"]._collection_clean_vals(vals)
+        return super().write(vals)

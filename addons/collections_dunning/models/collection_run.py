@@ -2,6 +2,7 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
+import psycopg2
 from markupsafe import Markup
 
 from odoo import Command, api, models
@@ -31,23 +32,87 @@ class CollectionRun(models.AbstractModel):
 
     @api.model
     def _run(self, today):
+        """Run the policies for ``today``, with a ``collection.run.log`` record that
+        says when the run started and ended, what it did and whom it skipped."""
+        log = self.env["collection.run.log"]._start(today)
+        try:
+            self._run_logged(today, log)
+        except Exception as error:
+            log._mark_failed(error)
+            raise
+        log._finish()
+        return True
+
+    def _run_logged(self, today, log):
         groups = self._overdue_groups(today)
         cases = self._open_cases()
         keys = sorted(set(groups) | set(cases), key=lambda key: (key[0], key[1], key[2] or ""))
         _logger.info("Collection run of %s: %s customers to look at", today, len(keys))
+        log._add(customer_count=len(keys))
         if self._in_cron():
             self.env["ir.cron"]._commit_progress(remaining=len(keys))
         self._evaluate_commitments(today)
         for batch in split_every(BATCH_SIZE, keys):
-            tickets, closed = self._sync_batch(batch, groups, cases, today)
-            self._apply_routing(tickets)
-            tickets.commercial_partner_id._collection_update_flags()
-            self._accrue_penal_charges(tickets, today)
-            self._apply_reminders(tickets, today)
-            self.env["collection.snapshot"]._record(tickets | closed, today)
+            queued = self._run_batch(batch, groups, cases, today, log)
+            self._send_reminders(queued, log)
             if self._checkpoint(len(batch)) <= 0:
                 break
-        return True
+
+    def _run_batch(self, batch, groups, cases, today, log):
+        """One customer's bad data never stops the run for the others.
+
+        The batch runs in a savepoint; if it fails, its customers run again one
+        by one, each in its own savepoint, and those that still fail are skipped
+        with the reason on the run log. Database conflicts (a lock, a concurrent
+        update) are not a customer's fault: they stop the run, which the cron
+        retries from where it committed.
+        """
+        try:
+            with self.env.cr.savepoint():
+                return self._process_batch(batch, groups, cases, today, log)
+        except psycopg2.OperationalError:
+            raise
+        except Exception:
+            _logger.warning(
+                "Collection run of %s: a batch failed, retrying its customers one by one",
+                today,
+                exc_info=True,
+            )
+        queued = self.env["collection.reminder"].sudo()
+        for key in batch:
+            try:
+                with self.env.cr.savepoint():
+                    queued |= self._process_batch([key], groups, cases, today, log)
+            except psycopg2.OperationalError:
+                raise
+            except Exception as error:  # noqa: BLE001 - skipped with its reason
+                company_id, partner_id = key[0], key[1]
+                log._record_error(
+                    self.env["res.partner"].browse(partner_id),
+                    self.env["res.company"].browse(company_id),
+                    error,
+                )
+        return queued
+
+    def _process_batch(self, batch, groups, cases, today, log):
+        """Every step of the run for one batch of customers; returns the
+        reminders to send once the batch is saved."""
+        tickets, closed, counts = self._sync_batch(batch, groups, cases, today)
+        self._apply_routing(tickets)
+        tickets.commercial_partner_id._collection_update_flags()
+        self._accrue_penal_charges(tickets, today)
+        logged, queued = self._apply_reminders(tickets, today)
+        self.env["collection.snapshot"]._record(tickets | closed, today)
+        log._add(**counts, reminders_queued=len(logged.filtered(lambda r: r.state == "queued")))
+        return queued
+
+    def _send_reminders(self, queued, log):
+        """Send a saved batch's queued reminders and count what became of them."""
+        if not queued:
+            return
+        queued._send_within_rules()
+        states = [reminder.state for reminder in queued]
+        log._add(reminders_sent=states.count("sent"), reminders_failed=states.count("failed"))
 
     def _apply_routing(self, tickets):
         """Give each case to the team its first matching ownership rule names."""
@@ -190,15 +255,26 @@ class CollectionRun(models.AbstractModel):
             )
         )
         groups = {}
-        for company, partner, purifier, oldest_due, amount, invoice_ids in rows:
-            groups[(company.id, partner.id, purifier or False)] = {
+        for company, partner, raw_purifier, oldest_due, amount, invoice_ids in rows:
+            # a serial typed with blanks around it is the same device (tickets and
+            # invoices are stored stripped; older rows may not be)
+            purifier = (raw_purifier or "").strip() or False
+            key = (company.id, partner.id, purifier)
+            group = groups.get(key)
+            if group:
+                group["oldest_due"] = min(group["oldest_due"], oldest_due)
+                group["dpd"] = (today - group["oldest_due"]).days
+                group["amount"] += amount
+                group["invoice_ids"] = sorted(group["invoice_ids"] + list(invoice_ids))
+                continue
+            groups[key] = {
                 "company": company,
                 "partner": partner,
-                "purifier": purifier or False,
+                "purifier": purifier,
                 "oldest_due": oldest_due,
                 "dpd": (today - oldest_due).days,
                 "amount": amount,
-                "invoice_ids": invoice_ids,
+                "invoice_ids": list(invoice_ids),
             }
         return groups
 
@@ -270,7 +346,12 @@ class CollectionRun(models.AbstractModel):
                 escalate |= level_cases
         if escalate:
             escalate._collection_escalate_to_art()
-        return (batch_cases - closing) | created, closing
+        counts = {
+            "cases_opened": len(created),
+            "cases_moved": sum(len(level_cases) for level_cases in moves.values()),
+            "cases_closed": len(closing),
+        }
+        return (batch_cases - closing) | created, closing, counts
 
     def _reserve_numbers(self, count):
         """Ticket numbers for ``count`` new cases, from helpdesk's sequence, in one query."""
@@ -495,11 +576,13 @@ class CollectionRun(models.AbstractModel):
     # ------------------------------------------------------------------
 
     def _apply_reminders(self, tickets, today):
-        """Log every reminder step now due, then send what is queued."""
+        """Log every reminder step now due; return the reminders logged now and
+        all those of the cases still queued, which are sent once the batch is
+        saved."""
         Reminder = self.env["collection.reminder"].sudo()
         tickets = tickets.filtered(lambda ticket: not ticket.stage_id.closed)
         if not tickets:
-            return Reminder
+            return Reminder, Reminder
         done = {
             (reminder.ticket_id.id, reminder.step_id.id)
             for reminder in Reminder.search_fetch(
@@ -538,11 +621,10 @@ class CollectionRun(models.AbstractModel):
                     )
                 vals_list.append(vals)
             next_dates[ticket.id] = min(upcoming) if upcoming else None
-        Reminder.create(vals_list)
+        logged = Reminder.create(vals_list)
         self._set_next_reminder_dates(next_dates)
         queued = Reminder.search([("ticket_id", "in", tickets.ids), ("state", "=", "queued")])
-        queued._send_within_rules()
-        return queued
+        return logged, queued
 
     def _set_next_reminder_dates(self, next_dates):
         if not next_dates:

@@ -16,3 +16,4 @@ from . import test_portfolio
 from . import test_documents
 from . import test_ui_agent
 from . import test_ui_manager
+from . import test_run_log

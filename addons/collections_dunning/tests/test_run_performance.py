@@ -74,8 +74,8 @@ class TestRunPerformance(CollectionsCommon):
         self.assertEqual(len(reminders), 4 * count)
         self.assertEqual(set(reminders.mapped("state")), {"sent"})
 
-    OPEN_QUERIES = 85
-    DAILY_QUERIES = 82
+    OPEN_QUERIES = 94
+    DAILY_QUERIES = 91
 
     def test_query_count_3_customers(self):
         self._measure(3)
