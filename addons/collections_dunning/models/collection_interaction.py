@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_datetime
 
+from .collection_reminder import ATTEMPT_STATES
+
 INTERACTION_CHANNELS = [
     ("call", "Call"),
     ("sms", "SMS"),
@@ -263,8 +265,12 @@ class CollectionInteraction(models.Model):
             ._read_group(
                 [
                     ("partner_id", "in", partners.ids),
-                    ("state", "=", "sent"),
+                    ("state", "in", ATTEMPT_STATES),
+                    "|",
                     ("sent_date", ">=", since),
+                    "&",
+                    ("sent_date", "=", False),
+                    ("claimed_date", ">=", since),
                     ("channel", "!=", "activity"),
                 ],
                 ["partner_id", "channel"],

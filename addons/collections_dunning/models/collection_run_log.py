@@ -72,16 +72,18 @@ class CollectionRunLog(models.Model):
     def _record_error(self, partner, company, error):
         """A customer the run had to skip, with the reason, for a manager to fix."""
         self.ensure_one()
-        _logger.warning(
-            "Collection run %s skipped customer %s: %s", self.date, partner.id, error
-        )
-        return self.env["collection.run.error"].sudo().create(
-            {
-                "run_id": self.id,
-                "partner_id": partner.id,
-                "company_id": company.id,
-                "message": str(error) or error.__class__.__name__,
-            }
+        _logger.warning("Collection run %s skipped customer %s: %s", self.date, partner.id, error)
+        return (
+            self.env["collection.run.error"]
+            .sudo()
+            .create(
+                {
+                    "run_id": self.id,
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "message": str(error) or error.__class__.__name__,
+                }
+            )
         )
 
     def _finish(self):
