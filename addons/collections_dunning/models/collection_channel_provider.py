@@ -1,7 +1,5 @@
 from datetime import timedelta
 
-from markupsafe import Markup
-
 from odoo import fields, models
 
 from ..channel_client import ChannelDeliveryError, JsonChannelClient
