@@ -364,6 +364,8 @@ class CollectionReminder(models.Model):
         to-do done makes it sent, and a contact attempt."""
         channels = dict(CHANNELS)
         model_id = self.env["ir.model"]._get_id("helpdesk.ticket")
+        todo_type = self.env.ref("mail.mail_activity_data_todo")
+        admin = self.env.ref("base.user_admin")
         activities = (
             self.env["mail.activity"]
             .sudo()
@@ -373,7 +375,7 @@ class CollectionReminder(models.Model):
                     {
                         "res_model_id": model_id,
                         "res_id": reminder.ticket_id.id,
-                        "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
+                        "activity_type_id": todo_type.id,
                         "summary": self.env._(
                             "Send the %(channel)s reminder to %(to)s by hand",
                             channel=channels.get(reminder.channel, reminder.channel),
@@ -383,7 +385,7 @@ class CollectionReminder(models.Model):
                         "user_id": (
                             reminder.ticket_id.user_id
                             or reminder.ticket_id.team_id.user_id
-                            or self.env.ref("base.user_admin")
+                            or admin
                         ).id,
                         "date_deadline": reminder.due_date,
                     }
