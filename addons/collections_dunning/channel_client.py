@@ -1,15 +1,13 @@
 """HTTP client of the generic JSON channel provider (WhatsApp, IVR gateways).
 
 Kept out of the models so it can be tested against a local server on its own.
+One call is one attempt: a retry is a reminder state with a due time, never a
+loop that sleeps inside a worker.
 """
 
-import logging
-import time
 from urllib.parse import urlsplit
 
 import requests
-
-_logger = logging.getLogger(__name__)
 
 RETRYABLE_STATUS = {408, 425, 429, 500, 502, 503, 504}
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
@@ -67,7 +65,12 @@ def redact(text, *secrets):
 
 
 class ChannelDeliveryError(Exception):
-    """The gateway refused the message, or could not be reached after every attempt."""
+    """The gateway refused the message, or could not be reached.
+
+    ``retryable`` says whether trying again later may succeed (a time-out, a
+    connection error, 429 or 5xx) or not (any other 4xx: an invalid number, a
+    rejected message).
+    """
 
     def __init__(self, message, retryable=False):
         super().__init__(message)
@@ -75,32 +78,38 @@ class ChannelDeliveryError(Exception):
 
 
 class JsonChannelClient:
-    """POST one JSON message per call to a gateway, retrying with exponential backoff.
+    """POST one JSON message per call to a gateway.
 
-    Connection errors, time-outs, 429 and 5xx answers are retried; any other 4xx
-    answer is final (retrying a rejected message cannot succeed). The payload
-    carries a ``reference`` the gateway can use to drop a duplicate.
+    The payload carries a ``reference`` and the request an ``Idempotency-Key``
+    header, both stable for one reminder across retries and reruns, so the
+    gateway can drop a duplicate.
     """
 
-    def __init__(self, url, token=None, timeout=10.0, max_attempts=3, backoff=1.0, sleep=None):
+    def __init__(self, url, token=None, timeout=10.0):
         self.url = url
         self.token = token
         self.timeout = timeout
-        self.max_attempts = max(1, max_attempts)
-        self.backoff = backoff
-        self.sleep = sleep or time.sleep
 
-    def _headers(self):
+    def _headers(self, idempotency_key=None):
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
+        if idempotency_key:
+            headers["Idempotency-Key"] = idempotency_key
         return headers
 
-    def _post_once(self, payload):
+    def send(self, payload, idempotency_key=None):
+        """Deliver ``payload`` once; return the gateway's JSON answer or raise
+        ChannelDeliveryError."""
         try:
             response = requests.post(
-                self.url, json=payload, headers=self._headers(), timeout=self.timeout
+                self.url,
+                json=payload,
+                headers=self._headers(idempotency_key),
+                timeout=self.timeout,
             )
+        except requests.Timeout:
+            raise ChannelDeliveryError("gateway did not answer in time", retryable=True) from None
         except requests.RequestException as err:
             # requests' messages quote the URL (and so a webhook's secret path):
             # keep only the kind of failure.
@@ -117,18 +126,3 @@ class JsonChannelClient:
             return response.json() if response.content else {}
         except ValueError:
             return {}
-
-    def send(self, payload):
-        """Deliver ``payload``; return the gateway's JSON answer or raise ChannelDeliveryError."""
-        for attempt in range(1, self.max_attempts + 1):
-            try:
-                return self._post_once(payload)
-            except ChannelDeliveryError as err:
-                if not err.retryable or attempt == self.max_attempts:
-                    raise
-                delay = self.backoff * (2 ** (attempt - 1))
-                _logger.info(
-                    "Channel gateway attempt %s failed (%s), retry in %ss", attempt, err, delay
-                )
-                self.sleep(delay)
-        raise ChannelDeliveryError("no attempt made")  # pragma: no cover

@@ -7,3 +7,5 @@ from . import collection_art_visit
 from . import collection_legal_notice
 from . import collection_slack_message
 from . import collection_run
+from . import mail_mail
+from . import mail_activity

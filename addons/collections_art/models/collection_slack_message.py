@@ -67,7 +67,7 @@ class CollectionSlackMessage(models.Model):
             if not url:
                 message.write({"last_error": self.env._("No Slack webhook URL configured.")})
                 continue
-            client = JsonChannelClient(url, timeout=10, max_attempts=1)
+            client = JsonChannelClient(url, timeout=10)
             try:
                 client.send(json.loads(message.payload))
             except ChannelDeliveryError as err:

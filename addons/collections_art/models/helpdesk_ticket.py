@@ -45,7 +45,18 @@ class HelpdeskTicket(models.Model):
         comodel_name="res.users", string="Validated By", readonly=True, copy=False, tracking=True
     )
     art_notified_date = fields.Datetime(
-        string="Recovery Notification Sent", readonly=True, copy=False
+        string="Recovery Notification Sent",
+        readonly=True,
+        copy=False,
+        help="When the customer was actually notified: the recovery email sent by the "
+        "mail queue, the WhatsApp message accepted by the gateway, or sent by hand "
+        "(the officer's to-do marked done), whichever came first.",
+    )
+    art_notification_mail_id = fields.Many2one(
+        comodel_name="mail.mail", readonly=True, copy=False, index="btree_not_null"
+    )
+    art_notification_activity_id = fields.Many2one(
+        comodel_name="mail.activity", readonly=True, copy=False, index="btree_not_null"
     )
     art_validation_sla_state = fields.Selection(
         selection=SLA_STATES,
@@ -145,6 +156,8 @@ class HelpdeskTicket(models.Model):
             "art_validated_date",
             "art_validated_by_id",
             "art_notified_date",
+            "art_notification_mail_id",
+            "art_notification_activity_id",
             "art_visit_deadline",
             "art_first_visit_date",
             "art_late_alerted",
@@ -272,9 +285,16 @@ class HelpdeskTicket(models.Model):
         return True
 
     def _art_send_recovery_notification(self):
+        """Send the recovery notification by email and WhatsApp; the case reads
+        notified only once one of them actually went out (``_art_mark_notified``),
+        so the 24-hour SLA never shows on time for a message that did not leave."""
         self.ensure_one()
         template = self.env.ref("collections_art.mail_template_recovery_notification")
-        template.sudo().send_mail(self.id)
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .browse(template.sudo().send_mail(self.id, email_values={"auto_delete": False}))
+        )
         text = self.env.ref("collections_art.sms_template_recovery_notification")._render_field(
             "body", self.ids, compute_lang=True
         )[self.id]
@@ -282,22 +302,54 @@ class HelpdeskTicket(models.Model):
         provider = (
             self.env["collection.channel.provider"].sudo()._for_channel(self.company_id, "whatsapp")
         )
-        if number and provider:
+        vals = {"art_notification_mail_id": mail.id}
+        whatsapp_sent = False
+        if not number:
+            self._message_log(
+                body=self.env._(
+                    "WhatsApp recovery notification not sent: %s has no valid phone number.",
+                    self.partner_id.display_name,
+                )
+            )
+        elif not provider or provider.provider_type == "manual":
+            vals["art_notification_activity_id"] = self._art_hand_notification_to_officer(
+                number, text
+            ).id
+        else:
             state, reason, _ref = provider._send_text(
                 self, number, text, f"art-notification-{self.id}"
             )
-        else:
-            state, reason = "failed", self.env._("no valid phone number or WhatsApp provider")
-        if state != "sent":
+            whatsapp_sent = state == "sent"
             self._message_log(
-                body=self.env._("WhatsApp recovery notification not sent: %s", reason)
+                body=self.env._("WhatsApp recovery notification sent to %s.", number)
+                if whatsapp_sent
+                else self.env._("WhatsApp recovery notification not sent: %s", reason)
             )
-        self._collection_as_owner().write(
-            {
-                "art_notified_date": fields.Datetime.now(),
-                "stage_id": self.env.ref("collections_art.stage_notice_sent").id,
-            }
+        self._collection_as_owner().write(vals)
+        if whatsapp_sent:
+            self._art_mark_notified()
+
+    def _art_hand_notification_to_officer(self, number, text):
+        """No WhatsApp gateway: the officer gets a to-do with the text to send."""
+        self.ensure_one()
+        return self.sudo().activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=self.env._("Send the recovery notification by WhatsApp to %s", number),
+            note=text,
+            user_id=(self.user_id or self.env.user).id,
         )
+
+    def _art_mark_notified(self):
+        """The customer was notified: the first channel that went out sets the
+        date, and the case moves to Notice Sent."""
+        stage_validated = self.env.ref("collections_art.stage_validated")
+        stage_notice = self.env.ref("collections_art.stage_notice_sent")
+        now = fields.Datetime.now()
+        for case in self.filtered(lambda c: not c.art_notified_date):
+            vals = {"art_notified_date": now}
+            if case.stage_id == stage_validated:
+                vals["stage_id"] = stage_notice.id
+            case.sudo()._collection_as_owner().write(vals)
 
     def action_art_schedule_visit(self):
         self._art_check_case()

@@ -69,6 +69,9 @@ class TestArtServerRules(CollectionsCommon):
         self.env.flush_all()
         self.env.cr.precommit.run()
         self.assertEqual(self.case.art_validated_by_id, self.officer)
+        self.assertFalse(self.case.art_notified_date, "notified once the email is sent")
+        with freeze_time(at(61, 12)):
+            self._flush_outboxes()
         self.assertTrue(self.case.art_notified_date)
         tracked = self.case.message_ids.tracking_value_ids.field_id.mapped("name")
         self.assertIn("art_validated_by_id", tracked)

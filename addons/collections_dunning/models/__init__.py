@@ -34,3 +34,5 @@ from . import collection_assignment_rule
 from . import res_users
 from . import helpdesk_ticket
 from . import mail_activity
+from . import mail_mail
+from . import sms_sms

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class CollectionAgency(models.Model):
@@ -31,6 +32,20 @@ class CollectionAgency(models.Model):
         string="Commission Due",
         help="Success fees on what was collected while accounts were placed, plus the upfront fee.",
     )
+
+    @api.constrains("success_fee_percent", "upfront_fee")
+    def _check_fees(self):
+        """An agency's success fee is a share of what it collects (0 to 100 %), and
+        its upfront fee is an amount the company pays, never a negative one."""
+        for agency in self:
+            if not 0 <= agency.success_fee_percent <= 100 or agency.upfront_fee < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The success fee of %s is a percentage from 0 to 100, and its "
+                        "upfront fee cannot be negative.",
+                        agency.name,
+                    )
+                )
 
     @api.depends("placement_ids.collected_amount", "upfront_fee", "success_fee_percent")
     def _compute_totals(self):

@@ -1,4 +1,4 @@
-from markupsafe import Markup
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
@@ -11,6 +11,8 @@ PROVIDER_BOUNDS = {
     "timeout": (1.0, 60.0),
     "max_attempts": (1, 10),
     "backoff": (0.0, 60.0),
+    "circuit_threshold": (1, 50),
+    "circuit_cooldown": (1, 1440),
 }
 # Most time a message may spend waiting between its retries, in seconds.
 MAX_TOTAL_BACKOFF = 600.0
@@ -19,9 +21,12 @@ MAX_TOTAL_BACKOFF = 600.0
 class CollectionChannelProvider(models.Model):
     """Where WhatsApp messages and IVR calls go: the one interface to outside gateways.
 
-    ``recording`` keeps the message in the case's chatter and the reminder log
-    (for tests, demos, or a team that calls by hand); ``http_json`` posts it to a
-    gateway. Another backend is one more selection value and ``_deliver_<type>``.
+    ``manual`` sends nothing: the case's agent gets a to-do with the text, and
+    the reminder waits until the agent marks it done; ``http_json`` posts it to
+    a gateway. Another backend is one more selection value, ``_deliver_<type>``
+    and, where its API can say what became of a message, ``_lookup_<type>``.
+    A gateway that keeps failing opens a circuit: its reminders wait, and the
+    run goes on without calling it, until the cool-down is over.
     """
 
     _name = "collection.channel.provider"
@@ -36,10 +41,10 @@ class CollectionChannelProvider(models.Model):
         selection=[("whatsapp", "WhatsApp"), ("ivr", "IVR Call")], required=True
     )
     provider_type = fields.Selection(
-        selection=[("recording", "Record only"), ("http_json", "HTTPS JSON gateway")],
+        selection=[("manual", "By hand (agent to-do)"), ("http_json", "HTTPS JSON gateway")],
         string="Backend",
         required=True,
-        default="recording",
+        default="manual",
     )
     url = fields.Char(
         string="Gateway URL",
@@ -50,8 +55,23 @@ class CollectionChannelProvider(models.Model):
     timeout = fields.Float(default=10.0, help="Seconds to wait for the gateway (1 to 60).")
     max_attempts = fields.Integer(default=3, help="Attempts per message (1 to 10).")
     backoff = fields.Float(
-        default=1.0,
+        default=60.0,
         help="Seconds before the first retry (0 to 60); doubled for each next one.",
+    )
+    circuit_threshold = fields.Integer(
+        string="Failures Before Pausing",
+        default=5,
+        help="Consecutive time-outs or server errors after which the gateway is no "
+        "longer called until the pause is over (1 to 50).",
+    )
+    circuit_cooldown = fields.Integer(
+        string="Pause (minutes)",
+        default=15,
+        help="How long the gateway is left alone once it kept failing (1 to 1440).",
+    )
+    consecutive_failures = fields.Integer(readonly=True)
+    circuit_open_until = fields.Datetime(
+        string="Paused Until", readonly=True, help="Set while the gateway is left alone."
     )
 
     @api.constrains("url")
@@ -70,7 +90,7 @@ class CollectionChannelProvider(models.Model):
                     )
                 )
 
-    @api.constrains("timeout", "max_attempts", "backoff")
+    @api.constrains("timeout", "max_attempts", "backoff", "circuit_threshold", "circuit_cooldown")
     def _check_delivery_bounds(self):
         """Issue 10: delivery settings stay within PROVIDER_BOUNDS, and the retries
         of one message never wait more than MAX_TOTAL_BACKOFF in all: the run sends
@@ -126,44 +146,67 @@ class CollectionChannelProvider(models.Model):
     def _deliver(self, reminders, messages):
         """Deliver ``messages`` ({reminder id: text}) of queued ``reminders`` and
         record on each reminder what became of it."""
-        provider_type = self.provider_type or "recording"
-        getattr(self, f"_deliver_{provider_type}")(reminders, messages)
+        getattr(self, f"_deliver_{self.provider_type}")(reminders, messages)
 
-    def _deliver_recording(self, reminders, messages):
-        channel_name = dict(self._fields["channel"].selection).get(
-            reminders[:1].channel, reminders[:1].channel
-        )
-        bodies = {
-            reminder.ticket_id.id: Markup("<p>%s</p><p>%s</p>")
-            % (
-                self.env._(
-                    "%(channel)s to %(to)s (recorded)", channel=channel_name, to=reminder.recipient
-                ),
-                messages[reminder.id],
+    def _lookup(self, reminders):
+        """What the gateway says became of reminders a stopped sender left in
+        ``sending``: {reminder id: (state, reason, ref)} for those it knows."""
+        lookup = getattr(self, f"_lookup_{self.provider_type}", None)
+        return lookup(reminders) if lookup else {}
+
+    # ------------------------------------------------------------------
+    # Circuit breaker
+    # ------------------------------------------------------------------
+
+    def _circuit_open(self):
+        self.ensure_one()
+        return bool(self.circuit_open_until and self.circuit_open_until > fields.Datetime.now())
+
+    def _circuit_record(self, error=None):
+        """Count consecutive gateway failures (time-outs, 429, 5xx; a refused
+        message is the message's fault, not the gateway's) and pause the gateway
+        once they reach the threshold; a success closes the circuit."""
+        self.ensure_one()
+        if not error:
+            if self.consecutive_failures or self.circuit_open_until:
+                self.write({"consecutive_failures": 0, "circuit_open_until": False})
+            return
+        if not error.retryable:
+            return
+        failures = self.consecutive_failures + 1
+        vals = {"consecutive_failures": failures}
+        if failures >= self.circuit_threshold:
+            vals["circuit_open_until"] = fields.Datetime.now() + timedelta(
+                minutes=self.circuit_cooldown
             )
-            for reminder in reminders
-        }
-        reminders.ticket_id._message_log_batch(bodies=bodies)
-        reminders._record_results(
-            {reminder.id: ("sent", None, None) for reminder in reminders}, self
+        self.write(vals)
+
+    def _circuit_reason(self):
+        return self.env._(
+            "Waiting: %(provider)s kept failing and is paused until %(until)s.",
+            provider=self.name,
+            until=fields.Datetime.to_string(self.circuit_open_until),
         )
+
+    # ------------------------------------------------------------------
+    # Sending one message outside the reminder steps
+    # ------------------------------------------------------------------
 
     def _send_text(self, ticket, number, text, reference):
         """Send one message outside the reminder steps (a notice, a notification).
 
-        :return: (state, reason, gateway reference), state being sent or failed
+        :return: (state, reason, gateway reference): ``sent`` only when a gateway
+            accepted it; ``manual`` when no gateway serves the channel.
         """
         self.ensure_one()
-        if (self.provider_type or "recording") == "recording":
-            channel_name = dict(self._fields["channel"].selection).get(self.channel)
-            ticket._message_log(
-                body=Markup("<p>%s</p><p>%s</p>")
-                % (
-                    self.env._("%(channel)s to %(to)s (recorded)", channel=channel_name, to=number),
-                    text,
-                )
+        if self.provider_type == "manual":
+            return (
+                "manual",
+                self.env._("no gateway sends %s: it has to be sent by hand", self.channel),
+                None,
             )
-            return "sent", None, None
+        if self._circuit_open():
+            return "failed", self._circuit_reason(), None
         payload = {
             "channel": self.channel,
             "to": number,
@@ -172,9 +215,11 @@ class CollectionChannelProvider(models.Model):
             "case": ticket.number,
         }
         try:
-            answer = self._client().send(payload)
+            answer = self._client().send(payload, idempotency_key=reference)
         except ChannelDeliveryError as err:
+            self._circuit_record(err)
             return "failed", self._safe_reason(err), None
+        self._circuit_record()
         return "sent", None, str(answer.get("id") or "")
 
     def _safe_reason(self, error):
@@ -185,31 +230,39 @@ class CollectionChannelProvider(models.Model):
 
     def _client(self):
         self.ensure_one()
-        return JsonChannelClient(
-            self.sudo().url,
-            token=self.sudo().token,
-            timeout=self.timeout,
-            max_attempts=self.max_attempts,
-            backoff=self.backoff,
-        )
+        return JsonChannelClient(self.sudo().url, token=self.sudo().token, timeout=self.timeout)
 
     def _deliver_http_json(self, reminders, messages):
+        """Claim, save the claim, call: a crash, a rerun or a second worker never
+        sends a reminder twice, and the gateway gets the same idempotency key for
+        the same case and step whatever happens."""
+        if self._circuit_open():
+            reminders.write({"reason": self._circuit_reason()})
+            return
+        claimed = reminders._claim(self)
+        self.env["collection.run"]._checkpoint()
         client = self._client()
-        for reminder in reminders:
+        for index, reminder in enumerate(claimed):
+            if self._circuit_open():
+                claimed[index:]._release(self.circuit_open_until, self._circuit_reason())
+                break
+            key = reminder._idempotency_key()
             payload = {
                 "channel": reminder.channel,
                 "to": reminder.recipient,
                 "message": messages[reminder.id],
-                "reference": f"collection-reminder-{reminder.id}",
+                "reference": key,
                 "case": reminder.ticket_id.number,
             }
             try:
-                answer = client.send(payload)
+                answer = client.send(payload, idempotency_key=key)
             except ChannelDeliveryError as err:
-                result = ("failed", self._safe_reason(err), None)
+                reminder._record_failure(err, self)
+                self._circuit_record(err)
             else:
-                result = ("sent", None, str(answer.get("id") or ""))
-            reminder._record_results({reminder.id: result}, self)
-            # An outside call cannot be rolled back: commit each one (in the cron),
-            # so a crash never sends it again; ``reference`` covers the last one.
+                reminder._record_results(
+                    {reminder.id: ("sent", None, str(answer.get("id") or ""))}, self
+                )
+                self._circuit_record()
+            # An outside call cannot be rolled back: save each answer (in the cron).
             self.env["collection.run"]._checkpoint()

@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_datetime
 
+from .collection_reminder import ATTEMPT_STATES
+
 # A contact is logged as it happens: a clock a few minutes ahead is tolerated.
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
@@ -329,8 +331,12 @@ class CollectionInteraction(models.Model):
             ._read_group(
                 [
                     ("partner_id", "in", partners.ids),
-                    ("state", "=", "sent"),
+                    ("state", "in", ATTEMPT_STATES),
+                    "|",
                     ("sent_date", ">=", since),
+                    "&",
+                    ("sent_date", "=", False),
+                    ("claimed_date", ">=", since),
                     ("channel", "!=", "activity"),
                     *in_company,
                 ],

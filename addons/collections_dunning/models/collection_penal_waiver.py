@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_amount
 
 
 class CollectionPenalWaiver(models.Model):
@@ -46,8 +47,21 @@ class CollectionPenalWaiver(models.Model):
     def create(self, vals_list):
         waivers = super().create(vals_list)
         waivers._check_within_balance()
+        waivers._log_on_case(self.env._("requested by %s", self.env.user.name))
         waivers._auto_approve()
         return waivers
+
+    def _log_on_case(self, what):
+        """Audit: the case's chatter says who asked for and who decided each waiver."""
+        for waiver in self:
+            waiver.ticket_id.sudo()._message_log(
+                body=self.env._(
+                    "Penal charge waiver of %(amount)s (%(reason)s) %(what)s.",
+                    amount=format_amount(self.env, waiver.amount, waiver.currency_id),
+                    reason=waiver.reason,
+                    what=what,
+                )
+            )
 
     def _check_within_balance(self):
         """Rule: nobody forgives more penal charges than are due on the case."""
@@ -102,6 +116,7 @@ class CollectionPenalWaiver(models.Model):
 
     def _approve_by(self, user):
         self._collection_action_write({"state": "approved", "approved_by_id": user.id})
+        self._log_on_case(self.env._("approved by %s", user.name))
 
     def action_approve(self):
         self._check_can_decide()
@@ -112,4 +127,5 @@ class CollectionPenalWaiver(models.Model):
     def action_refuse(self):
         self._check_can_decide()
         self._collection_action_write({"state": "refused", "approved_by_id": self.env.user.id})
+        self._log_on_case(self.env._("refused by %s", self.env.user.name))
         return True

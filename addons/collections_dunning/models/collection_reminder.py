@@ -1,12 +1,40 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from .collection_reminder_step import CHANNELS
 
+REMINDER_STATES = [
+    ("queued", "Queued"),
+    ("sending", "Sending"),
+    ("sent", "Sent"),
+    ("delivered", "Delivered"),
+    ("read", "Read"),
+    ("retry", "To Retry"),
+    ("failed", "Failed"),
+    ("skipped", "Skipped"),
+    ("manual", "Waiting for Agent"),
+    ("unknown", "Unknown"),
+]
+# What counts as an attempt to contact the customer (caps, unreachable rule):
+# a message that left Odoo, or may have ("sending", "unknown").
+ATTEMPT_STATES = ("sending", "sent", "delivered", "read", "unknown")
+# What a sender may claim.
+CLAIMABLE_STATES = ("queued", "retry")
+
 
 class CollectionReminder(models.Model):
-    """One reminder step applied to one case: the log that makes sending idempotent."""
+    """One reminder step applied to one case: the log that makes sending idempotent.
+
+    Its state says what happened, never more: ``sending`` once claimed by a
+    sender (or handed to Odoo's mail / SMS queue), ``sent`` once the gateway or
+    the queue accepted it, ``delivered`` / ``read`` when the channel reports it,
+    ``retry`` with the time of the next attempt, ``failed`` with the reason,
+    ``manual`` while an agent has to send it by hand, ``unknown`` when a sender
+    stopped between claiming and hearing back (shown to managers, never resent
+    blindly).
+    """
 
     _name = "collection.reminder"
     _description = "Collection Reminder"
@@ -24,30 +52,42 @@ class CollectionReminder(models.Model):
     channel = fields.Selection(selection=CHANNELS, required=True)
     due_date = fields.Date(required=True)
     state = fields.Selection(
-        selection=[
-            ("queued", "Queued"),
-            ("sent", "Sent"),
-            ("skipped", "Skipped"),
-            ("failed", "Failed"),
-        ],
+        selection=REMINDER_STATES,
         required=True,
         default="queued",
         index=True,
     )
     sent_date = fields.Datetime(readonly=True)
+    claimed_date = fields.Datetime(
+        string="Claimed On", readonly=True, help="When a sender took it to send."
+    )
+    attempt_count = fields.Integer(string="Attempts", readonly=True)
+    next_attempt_date = fields.Datetime(string="Next Attempt", readonly=True, index=True)
     recipient = fields.Char(help="Email address or E.164 phone number used.")
     message = fields.Text(help="What was sent, as rendered.")
     reason = fields.Text(help="Why the step was skipped or failed.")
     provider_id = fields.Many2one(comodel_name="collection.channel.provider")
-    external_ref = fields.Char(string="Gateway Reference", readonly=True)
-    mail_id = fields.Many2one(comodel_name="mail.mail", string="Email", readonly=True)
-    sms_id = fields.Many2one(comodel_name="sms.sms", string="SMS", readonly=True)
-    activity_id = fields.Many2one(comodel_name="mail.activity", readonly=True)
+    external_ref = fields.Char(string="Gateway Reference", readonly=True, index="btree_not_null")
+    mail_id = fields.Many2one(
+        comodel_name="mail.mail", string="Email", readonly=True, index="btree_not_null"
+    )
+    sms_id = fields.Many2one(
+        comodel_name="sms.sms", string="SMS", readonly=True, index="btree_not_null"
+    )
+    activity_id = fields.Many2one(
+        comodel_name="mail.activity", readonly=True, index="btree_not_null"
+    )
 
     _ticket_step_uniq = models.Constraint(
         "UNIQUE(ticket_id, step_id)",
         "A reminder step is applied to a case once only.",
     )
+
+    def _idempotency_key(self):
+        """The key the gateway deduplicates on: the case and the step, so a rerun,
+        a retry or a second worker sends the same key for the same message."""
+        self.ensure_one()
+        return f"collection-{self.ticket_id.id}-{self.step_id.id}"
 
     def _record_results(self, results, provider=None):
         """Write what became of each reminder: {id: (state, reason, external ref)}."""
@@ -74,12 +114,13 @@ class CollectionReminder(models.Model):
     def _send_within_rules(self):
         """Send what the contact rules allow now; opt-outs are skipped for good,
         the rest (hours, attempt cap) waits in the queue for a later run."""
-        if not self:
+        to_send = self._due_to_send()._skip_uncontactable_cases()
+        if not to_send:
             return
         now = fields.Datetime.now()
         allowed, skipped, postponed = self.browse(), {}, {}
         # Each case follows its own company's contact rules and attempt counts.
-        for company, company_reminders in self.grouped("company_id").items():
+        for company, company_reminders in to_send.grouped("company_id").items():
             since = now - timedelta(days=company.collection_attempt_window)
             attempts = self.env["collection.interaction"]._attempts_since(
                 company_reminders.partner_id, since, company=company
@@ -105,19 +146,293 @@ class CollectionReminder(models.Model):
             reminders.write({"reason": reason})
         allowed._send()
 
+    def _due_to_send(self):
+        """Queued reminders, and those to retry whose next attempt is due."""
+        now = fields.Datetime.now()
+        return self.filtered(
+            lambda r: (
+                r.state in CLAIMABLE_STATES
+                and (not r.next_attempt_date or r.next_attempt_date <= now)
+            )
+        )
+
+    def _skip_uncontactable_cases(self):
+        """Checked when sending, not only when the step was logged: a case that was
+        paid, closed or paused since (a promise, a payment plan, a settlement) is
+        not contacted. Returns the reminders still to send."""
+        if not self:
+            return self
+        paused = self.ticket_id._collection_reminders_paused()
+        reasons = {}
+        for reminder in self:
+            ticket = reminder.ticket_id
+            if ticket.stage_id.closed or ticket.amount_overdue <= 0:
+                reasons[reminder.id] = self.env._(
+                    "Not sent: the case was closed or paid before the reminder went out."
+                )
+            elif ticket in paused:
+                reasons[reminder.id] = self.env._(
+                    "Not sent: reminders are paused on this case (a promise to pay, a "
+                    "payment plan or a settlement)."
+                )
+        self._skip(reasons)
+        return self.filtered(lambda r: r.id not in reasons)
+
     @api.model
     def _cron_send_queued(self):
-        """Hourly: send the reminders the contact rules held back."""
+        """Hourly: settle reminders a stopped sender left behind, then send the
+        reminders the contact rules held back and those due for a retry."""
+        self._resolve_stale_sending()
         today = fields.Date.context_today(self)
-        queued = self.sudo().search([("state", "=", "queued"), ("due_date", "<=", today)])
+        queued = self.sudo().search(
+            [
+                ("state", "in", list(CLAIMABLE_STATES)),
+                ("due_date", "<=", today),
+                "|",
+                ("next_attempt_date", "=", False),
+                ("next_attempt_date", "<=", fields.Datetime.now()),
+            ]
+        )
         queued._send_within_rules()
 
     def _send(self):
         """Send queued reminders; each channel handles its whole batch at once."""
         for channel, reminders in (
-            self.filtered(lambda r: r.state == "queued").grouped("channel").items()
+            self.filtered(lambda r: r.state in CLAIMABLE_STATES).grouped("channel").items()
         ):
             getattr(reminders, f"_send_{channel}")()
+
+    # ------------------------------------------------------------------
+    # Exactly once
+    # ------------------------------------------------------------------
+
+    def _claim(self, provider=None):
+        """Take these reminders for sending, once.
+
+        Rows another sender holds are passed over (``FOR UPDATE SKIP LOCKED``)
+        and rows already claimed or settled are left alone, so a second worker or
+        a rerun never sends the same reminder; the claim is saved (committed by
+        the caller in the cron) before any outside call. Returns what was claimed.
+        """
+        if not self:
+            return self
+        now = fields.Datetime.now()
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE collection_reminder
+                   SET state = 'sending', claimed_date = %(now)s, provider_id = %(provider)s,
+                       attempt_count = COALESCE(attempt_count, 0) + 1
+                 WHERE id IN (
+                        SELECT id FROM collection_reminder
+                         WHERE id = ANY(%(ids)s) AND state IN %(states)s
+                           AND (next_attempt_date IS NULL OR next_attempt_date <= %(now)s)
+                           FOR UPDATE SKIP LOCKED)
+             RETURNING id
+                """,
+                now=now,
+                provider=provider.id if provider else None,
+                ids=self.ids,
+                states=CLAIMABLE_STATES,
+            )
+        )
+        claimed = self.browse(sorted(row[0] for row in self.env.cr.fetchall()))
+        self.invalidate_recordset(["state", "claimed_date", "provider_id", "attempt_count"])
+        return claimed
+
+    def _release(self, until, reason):
+        """Give back claimed reminders that were not attempted (the gateway's circuit
+        opened): they wait until ``until``, without counting an attempt."""
+        for reminder in self:
+            reminder.write(
+                {
+                    "state": "retry",
+                    "next_attempt_date": until,
+                    "attempt_count": max((reminder.attempt_count or 1) - 1, 0),
+                    "reason": reason,
+                }
+            )
+
+    def _record_failure(self, error, provider):
+        """A time-out, 429 or 5xx waits for its next attempt with exponential
+        backoff, up to the provider's maximum attempts; any other refusal (an
+        invalid number, a rejected template) fails at once with the reason."""
+        now = fields.Datetime.now()
+        reason = provider._safe_reason(error)
+        for reminder in self:
+            attempts = reminder.attempt_count or 1
+            if error.retryable and attempts < provider.max_attempts:
+                delay = provider.backoff * 2 ** (attempts - 1)
+                reminder.write(
+                    {
+                        "state": "retry",
+                        "next_attempt_date": now + timedelta(seconds=delay),
+                        "reason": self.env._(
+                            "Attempt %(attempt)s of %(max)s failed: %(error)s",
+                            attempt=attempts,
+                            max=provider.max_attempts,
+                            error=reason,
+                        ),
+                    }
+                )
+            else:
+                reminder.write(
+                    {"state": "failed", "next_attempt_date": False, "reason": str(error)}
+                )
+
+    @api.model
+    def _resolve_stale_sending(self, minutes=15):
+        """A reminder claimed by a sender that stopped before recording the
+        gateway's answer is never resent blindly: the gateway is asked where its
+        API allows; otherwise it reads ``unknown`` for a manager to check."""
+        limit = fields.Datetime.now() - timedelta(minutes=minutes)
+        stale = self.sudo().search(
+            [
+                ("state", "=", "sending"),
+                ("claimed_date", "<", limit),
+                ("provider_id", "!=", False),
+            ]
+        )
+        for provider, reminders in stale.grouped("provider_id").items():
+            found = provider._lookup(reminders)
+            if found:
+                reminders.browse(list(found))._record_results(found, provider)
+            (reminders - reminders.browse(list(found))).write(
+                {
+                    "state": "unknown",
+                    "reason": self.env._(
+                        "The sender stopped before the gateway answered: check with the "
+                        "gateway whether it went out before sending it again."
+                    ),
+                }
+            )
+
+    # ------------------------------------------------------------------
+    # Outcomes read back from Odoo's mail and SMS queues
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _update_from_mails(self, mails):
+        """An email reminder is sent when Odoo's mail queue sent it, failed when
+        the queue gave up on it."""
+        reminders = self.sudo().search([("mail_id", "in", mails.ids), ("state", "=", "sending")])
+        results = {}
+        for reminder in reminders:
+            mail = reminder.mail_id
+            if mail.state in ("sent", "received"):
+                results[reminder.id] = ("sent", None, None)
+            elif mail.state in ("exception", "cancel"):
+                results[reminder.id] = (
+                    "failed",
+                    mail.failure_reason or self.env._("The email could not be sent."),
+                    None,
+                )
+        reminders.browse(list(results))._record_results(results)
+
+    @api.model
+    def _update_from_sms(self, sms_records):
+        """An SMS reminder is sent when the SMS provider accepted it, delivered when
+        the provider reports delivery, failed with the provider's reason."""
+        reminders = self.sudo().search(
+            [("sms_id", "in", sms_records.ids), ("state", "in", ("sending", "sent"))]
+        )
+        failure_labels = dict(
+            self.env["sms.sms"]._fields["failure_type"]._description_selection(self.env)
+        )
+        results = {}
+        for reminder in reminders:
+            sms = reminder.sms_id
+            if sms.state == "pending" and reminder.state == "sending":
+                results[reminder.id] = ("sent", None, None)
+            elif sms.state == "sent":
+                results[reminder.id] = ("delivered", None, None)
+            elif sms.state in ("error", "canceled"):
+                results[reminder.id] = (
+                    "failed",
+                    failure_labels.get(sms.failure_type)
+                    or self.env._("The SMS could not be sent."),
+                    None,
+                )
+        for reminder in reminders.browse(list(results)):
+            state = results[reminder.id][0]
+            if state == "delivered" and not reminder.sent_date:
+                reminder.sent_date = fields.Datetime.now()
+        reminders.browse(list(results))._record_results(results)
+
+    # ------------------------------------------------------------------
+    # By hand: no gateway for the channel
+    # ------------------------------------------------------------------
+
+    def _hand_to_agent(self, messages):
+        """No gateway sends this channel: the case's agent gets a to-do with the
+        text, and the reminder waits (``manual``); only the agent's marking the
+        to-do done makes it sent, and a contact attempt."""
+        channels = dict(CHANNELS)
+        model_id = self.env["ir.model"]._get_id("helpdesk.ticket")
+        todo_type = self.env.ref("mail.mail_activity_data_todo")
+        admin = self.env.ref("base.user_admin")
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True)
+            .create(
+                [
+                    {
+                        "res_model_id": model_id,
+                        "res_id": reminder.ticket_id.id,
+                        "activity_type_id": todo_type.id,
+                        "summary": self.env._(
+                            "Send the %(channel)s reminder to %(to)s by hand",
+                            channel=channels.get(reminder.channel, reminder.channel),
+                            to=reminder.recipient,
+                        ),
+                        "note": messages[reminder.id],
+                        "user_id": (
+                            reminder.ticket_id.user_id
+                            or reminder.ticket_id.team_id.user_id
+                            or admin
+                        ).id,
+                        "date_deadline": reminder.due_date,
+                    }
+                    for reminder in self
+                ]
+            )
+        )
+        self._set_values(
+            {
+                reminder.id: {"activity_id": activity.id, "state": "manual", "reason": None}
+                for reminder, activity in zip(self, activities, strict=True)
+            }
+        )
+
+    @api.model
+    def _confirm_by_agent(self, activities):
+        """The agent marked the to-do done: the reminder went out by hand."""
+        reminders = self.sudo().search(
+            [("activity_id", "in", activities.ids), ("state", "=", "manual")]
+        )
+        for reminder in reminders:
+            reminder.write(
+                {
+                    "state": "sent",
+                    "sent_date": fields.Datetime.now(),
+                    "reason": self.env._("Sent by hand by %s.", self.env.user.name),
+                }
+            )
+
+    @api.model
+    def _cancel_by_agent(self, activities):
+        """The agent cancelled the to-do: the reminder was not sent."""
+        reminders = self.sudo().search(
+            [("activity_id", "in", activities.ids), ("state", "=", "manual")]
+        )
+        reminders.write(
+            {
+                "state": "skipped",
+                "reason": self.env._("Not sent: %s cancelled the to-do.", self.env.user.name),
+            }
+        )
 
     def _skip(self, reasons):
         """Mark reminders skipped, {reminder id: reason}; the run never stops on them."""
@@ -161,6 +476,8 @@ class CollectionReminder(models.Model):
         self.env["collection.run"]._sql_update(self._name, values)
 
     def _send_email(self):
+        """Hand the emails to Odoo's mail queue; each reminder reads ``sent`` once
+        the queue has sent its email (kept, not deleted, for that)."""
         reasons = {
             reminder.id: self.env._(
                 "%s has no email address.", reminder.ticket_id.partner_id.display_name
@@ -170,9 +487,12 @@ class CollectionReminder(models.Model):
         }
         self._skip(reasons)
         sendable = self.filtered(lambda r: r.id not in reasons)
+        now = fields.Datetime.now()
         values = {}
         for template, reminders in sendable.grouped(lambda r: r.step_id.mail_template_id).items():
-            mails = template.sudo().send_mail_batch(reminders.ticket_id.ids)
+            mails = template.sudo().send_mail_batch(
+                reminders.ticket_id.ids, email_values={"auto_delete": False}
+            )
             mail_by_ticket = {mail.res_id: mail for mail in mails}
             for reminder in reminders:
                 mail = mail_by_ticket.get(reminder.ticket_id.id)
@@ -180,9 +500,12 @@ class CollectionReminder(models.Model):
                     "recipient": reminder.ticket_id.partner_id.email,
                     "message": mail.subject if mail else False,
                     "mail_id": mail.id if mail else None,
+                    "state": "sending" if mail else "failed",
+                    "claimed_date": now,
+                    "attempt_count": (reminder.attempt_count or 0) + 1,
+                    "reason": None if mail else self.env._("The email could not be rendered."),
                 }
         self._set_values(values)
-        sendable._record_results({rid: ("sent", None, None) for rid in sendable.ids})
 
     def _text_messages(self):
         """Reminders that can go out by phone, with their E.164 numbers and texts;
@@ -217,6 +540,10 @@ class CollectionReminder(models.Model):
                     "recipient": numbers[reminder.id],
                     "message": texts[reminder.id],
                     "sms_id": sms.id,
+                    # handed to Odoo's SMS queue: sent once the provider accepts it
+                    "state": "sending",
+                    "claimed_date": fields.Datetime.now(),
+                    "attempt_count": (reminder.attempt_count or 0) + 1,
                 }
                 for reminder, sms in zip(sendable, sms_list, strict=True)
             }
@@ -231,7 +558,6 @@ class CollectionReminder(models.Model):
                 for reminder in sendable
             }
         )
-        sendable._record_results({rid: ("sent", None, None) for rid in sendable.ids})
 
     def _send_through_provider(self):
         sendable, numbers, texts = self._text_messages()
@@ -244,10 +570,11 @@ class CollectionReminder(models.Model):
         for (company, channel), reminders in sendable.grouped(
             lambda r: (r.company_id, r.channel)
         ).items():
-            provider = Provider._for_channel(company, channel) or Provider.new(
-                {"channel": channel, "provider_type": "recording", "name": "Recording"}
-            )
-            provider._deliver(reminders, texts)
+            provider = Provider._for_channel(company, channel)
+            if not provider or provider.provider_type == "manual":
+                reminders._hand_to_agent(texts)
+            else:
+                provider._deliver(reminders, texts)
 
     def _send_whatsapp(self):
         self._send_through_provider()

@@ -30,6 +30,7 @@ class TestAgentDesk(CollectionsCommon):
     def _run(self, n, hour=10):
         with freeze_time(day(n, hour)):
             self.env["collection.policy"]._cron_run()
+            self._flush_outboxes()
 
     def _case(self):
         return self.env["helpdesk.ticket"].search(
@@ -295,7 +296,16 @@ class TestAgentDesk(CollectionsCommon):
 
     def test_unreachable_threshold_is_configurable(self):
         self.company.collection_unreachable_attempts = 1
-        ticket = self._case_ticket()  # day 1 WhatsApp and email reminders went out
+        ticket = self._case_ticket()  # the day 1 email went out
+        whatsapp = ticket.collection_reminder_ids.filtered(lambda r: r.channel == "whatsapp")
+        self.assertEqual(whatsapp.state, "manual", "no gateway: an agent sends it by hand")
+        self._attempts(ticket, "call", 1)
+        self.assertFalse(
+            self.customer.collection_unreachable, "a WhatsApp nobody sent is no attempt"
+        )
+        with freeze_time(day(1, 11)):
+            whatsapp.activity_id.with_user(ticket.user_id).action_feedback("Sent from the phone")
+        self.assertEqual(whatsapp.state, "sent")
         self._attempts(ticket, "call", 1)
         self.assertTrue(self.customer.collection_unreachable)
 
@@ -417,7 +427,11 @@ class TestAgentDesk(CollectionsCommon):
         self.assertFalse(self.env["sms.sms"].search([("partner_id", "=", self.customer.id)]))
         with freeze_time(day(1, 9)):
             self.env["collection.reminder"]._cron_send_queued()
-        self.assertEqual(set(reminders.mapped("state")), {"sent"})
+            self._flush_outboxes()
+        self.assertEqual(
+            {reminder.channel: reminder.state for reminder in reminders},
+            {"sms": "sent", "email": "sent", "whatsapp": "manual", "ivr": "manual"},
+        )
         self.assertEqual(
             len(self.env["sms.sms"].search([("partner_id", "=", self.customer.id)])), 1
         )

@@ -35,6 +35,7 @@ class TestDpdEngine(CollectionsCommon):
         # 10:00 UTC: inside the default contact hours (08:00-19:00)
         with freeze_time(f"{day(n)} 10:00:00"):
             self.env["collection.policy"]._cron_run()
+            self._flush_outboxes()
 
     def _case(self):
         return self.env["helpdesk.ticket"].search(
@@ -42,10 +43,12 @@ class TestDpdEngine(CollectionsCommon):
         )
 
     def _sent(self):
+        """Steps that went out, or (WhatsApp and IVR without a gateway, as shipped)
+        were handed to the agent to send by hand."""
         return {
             (reminder.due_date, reminder.channel)
             for reminder in self.Reminder.search([("ticket_id", "in", self._case().ids)])
-            if reminder.state == "sent"
+            if reminder.state in ("sent", "manual")
         }
 
     def test_walk_from_day_1_to_day_75(self):
@@ -134,7 +137,10 @@ class TestDpdEngine(CollectionsCommon):
         self.assertEqual(set(reminders.mapped("state")), {"queued"})
         self._run(1)
         self._run(1)
-        self.assertEqual(set(reminders.mapped("state")), {"sent"})
+        self.assertEqual(
+            {reminder.channel: reminder.state for reminder in reminders},
+            {"sms": "sent", "email": "sent", "whatsapp": "manual", "ivr": "manual"},
+        )
         self.assertEqual(self.Reminder.search_count([("ticket_id", "in", self._case().ids)]), 4)
         self.assertEqual(
             self.env["sms.sms"].search_count([("partner_id", "=", self.customer.id)]), 1

@@ -86,6 +86,13 @@ class TestFourEyes(CollectionsCommon):
         self.assertEqual((waiver.state, waiver.approved_by_id), ("approved", self.manager))
         self.assertEqual(self.case.penal_balance, 150.0)
 
+    def test_case_chatter_says_who_asked_and_who_decided(self):
+        waiver = self._waiver(self.agent_1, 50.0)
+        waiver.with_user(self.manager).action_refuse()
+        notes = " ".join(self.case.message_ids.mapped("body"))
+        self.assertIn(f"(Goodwill) requested by {self.agent_1.name}", notes)
+        self.assertIn(f"(Goodwill) refused by {self.manager.name}", notes)
+
     def test_create_ignores_state_and_people_sent_by_the_caller(self):
         waiver = self._waiver(
             self.agent_1,

@@ -3,7 +3,7 @@ from datetime import date, datetime, timedelta
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import CollectionsCommon
@@ -29,6 +29,17 @@ class TestPortfolio(CollectionsCommon):
         return self.env["helpdesk.ticket"].search(
             [("collection_case", "=", True), ("partner_id", "=", self.customer.id)]
         )
+
+    def test_agency_fees_are_bounded(self):
+        for vals in (
+            {"success_fee_percent": -1},
+            {"success_fee_percent": 101},
+            {"upfront_fee": -5},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(ValidationError):
+                self.env["collection.agency"].create(
+                    {"name": "Agency", "success_fee_percent": 8.0, **vals}
+                )
 
     def test_agency_commission_on_what_is_collected_while_placed(self):
         case = self._run(10)

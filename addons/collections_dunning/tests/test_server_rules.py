@@ -256,19 +256,22 @@ class TestServerRules(CollectionsCommon):
             {"backoff": -1},
             {"backoff": 61},
             {"backoff": 60, "max_attempts": 10},
+            {"circuit_threshold": 0},
+            {"circuit_cooldown": 0},
+            {"circuit_cooldown": 2000},
         ):
             with self.subTest(vals=vals):
                 with self.assertRaises(ValidationError):
                     provider.with_user(self.manager).write(vals)
         self.assertEqual(
-            (provider.timeout, provider.max_attempts, provider.backoff), (10.0, 3, 1.0)
+            (provider.timeout, provider.max_attempts, provider.backoff), (10.0, 3, 60.0)
         )
         provider.with_user(self.manager).write({"timeout": 60, "max_attempts": 10, "backoff": 1})
 
     def test_errors_carry_no_url_or_token(self):
         with StubGateway() as gateway:
             url = gateway.url.replace("/send", "/hooks/T0/B0/SECRETPATH")
-        client = JsonChannelClient(url, token="tok-SECRET", max_attempts=1)
+        client = JsonChannelClient(url, token="tok-SECRET")
         with self.assertRaises(ChannelDeliveryError) as catcher:
             client.send({"x": 1})
         text = str(catcher.exception)

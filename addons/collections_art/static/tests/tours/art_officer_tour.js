@@ -160,7 +160,8 @@ registry.category("web_tour.tours").add("collections_art_officer", {
         stageIs("Received"),
         ...clickHeaderButton("action_art_validate", "Validate the case"),
         noErrorDialog(),
-        stageIs("Notice Sent"),
+        // notified once the email or the WhatsApp message actually goes out
+        stageIs("Validated"),
         {
             content: "Open the Asset Recovery tab",
             trigger: ".o_form_view .o_notebook .nav-link[name='art']",

@@ -1,0 +1,18 @@
+from odoo import models
+
+
+class MailMail(models.Model):
+    _inherit = "mail.mail"
+
+    def _postprocess_sent_message(
+        self, success_pids, success_emails, failure_reason=False, failure_type=None
+    ):
+        """The recovery email sent by the mail queue notifies the customer."""
+        sent = self.filtered(lambda mail: mail.state in ("sent", "received"))
+        if sent:
+            self.env["helpdesk.ticket"].sudo().search(
+                [("art_notification_mail_id", "in", sent.ids)]
+            )._art_mark_notified()
+        return super()._postprocess_sent_message(
+            success_pids, success_emails, failure_reason=failure_reason, failure_type=failure_type
+        )
