@@ -1,4 +1,4 @@
-"""HTTP client of the generic JSON channel provider (WhatsApp, IVR gateways).
+"""HTTP client of the generic JSON channel provider, and what all gateway clients share.
 
 Kept out of the models so it can be tested against a local server on its own.
 One call is one attempt: a retry is a reminder state with a due time, never a
@@ -21,6 +21,29 @@ class ChannelDeliveryError(Exception):
     def __init__(self, message, retryable=False):
         super().__init__(message)
         self.retryable = retryable
+
+
+def post_once(url, timeout, **kwargs):
+    """One POST with ``requests``; a time-out or an unreachable gateway raises a
+    retryable ChannelDeliveryError that does not name the URL (it may hold an
+    account id)."""
+    try:
+        return requests.post(url, timeout=timeout, **kwargs)
+    except requests.Timeout as err:
+        raise ChannelDeliveryError("the gateway did not answer in time", True) from err
+    except requests.RequestException as err:
+        # the exception's text holds the URL: say what happened, not where
+        raise ChannelDeliveryError(
+            f"the gateway could not be reached ({err.__class__.__name__})", True
+        ) from err
+
+
+def json_or_empty(response):
+    """The JSON answer of a gateway, or {} when it is empty or not JSON."""
+    try:
+        return response.json() if response.content else {}
+    except ValueError:
+        return {}
 
 
 class JsonChannelClient:
@@ -47,26 +70,12 @@ class JsonChannelClient:
     def send(self, payload, idempotency_key=None):
         """Deliver ``payload`` once; return the gateway's JSON answer or raise
         ChannelDeliveryError."""
-        try:
-            response = requests.post(
-                self.url,
-                json=payload,
-                headers=self._headers(idempotency_key),
-                timeout=self.timeout,
-            )
-        except requests.Timeout as err:
-            raise ChannelDeliveryError("the gateway did not answer in time", True) from err
-        except requests.RequestException as err:
-            # the exception's text holds the URL: say what happened, not where
-            raise ChannelDeliveryError(
-                f"the gateway could not be reached ({err.__class__.__name__})", True
-            ) from err
+        response = post_once(
+            self.url, self.timeout, json=payload, headers=self._headers(idempotency_key)
+        )
         if response.status_code >= 400:
             raise ChannelDeliveryError(
                 f"the gateway answered {response.status_code}: {response.text[:200]}",
                 retryable=response.status_code in RETRYABLE_STATUS,
             )
-        try:
-            return response.json() if response.content else {}
-        except ValueError:
-            return {}
+        return json_or_empty(response)

@@ -733,6 +733,27 @@ class HelpdeskTicket(models.Model):
             )
         return True
 
+    def _ivr_send_payment_link(self):
+        """Key 1 of the IVR menu: the customer asked for the payment link during
+        the call, so it is sent (the agent's "Send payment link") while the case
+        is open and something is overdue. Returns whether it was sent."""
+        self.ensure_one()
+        if self.stage_id.closed or not self._collection_open_invoices():
+            return False
+        self.action_send_payment_link()
+        return True
+
+    def _ivr_request_callback(self):
+        """Key 2 of the IVR menu: the customer wants an agent, so the case's agent
+        (else the team leader) gets a callback activity due today."""
+        self.ensure_one()
+        self.activity_schedule(
+            "collections_dunning.mail_activity_type_callback",
+            date_deadline=fields.Date.context_today(self),
+            summary=self.env._("The customer asked for an agent during the IVR call"),
+            user_id=(self.user_id or self.team_id.user_id or self.env.ref("base.user_admin")).id,
+        )
+
     def action_send_pause_link(self):
         """Out of station: invoice the configured service pause fee and send its link."""
         for ticket in self:

@@ -17,3 +17,5 @@ from . import test_documents
 from . import test_ui_agent
 from . import test_ui_manager
 from . import test_run_log
+from . import test_gateway_whatsapp
+from . import test_gateway_twilio

@@ -1,0 +1,2 @@
+from . import twilio_webhook
+from . import whatsapp_webhook
