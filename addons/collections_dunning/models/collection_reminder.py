@@ -456,6 +456,7 @@ class CollectionReminder(models.Model):
         to-do done makes it sent, and a contact attempt."""
         channels = dict(CHANNELS)
         model_id = self.env["ir.model"]._get_id("helpdesk.ticket")
+        todo_type_id = self.env.ref("mail.mail_activity_data_todo").id
         activities = (
             self.env["mail.activity"]
             .sudo()
@@ -465,7 +466,7 @@ class CollectionReminder(models.Model):
                     {
                         "res_model_id": model_id,
                         "res_id": reminder.ticket_id.id,
-                        "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
+                        "activity_type_id": todo_type_id,
                         "summary": self.env._(
                             "Send the %(channel)s reminder to %(to)s by hand",
                             channel=channels.get(reminder.channel, reminder.channel),
