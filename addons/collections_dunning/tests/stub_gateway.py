@@ -62,7 +62,7 @@ class StubGateway:
                     self.end_headers()
                     self.wfile.write(payload)
                 except (BrokenPipeError, ConnectionResetError):
-                    pass  # the caller gave up waiting
+                    return  # the caller gave up waiting
 
             def log_message(self, *args):
                 pass
