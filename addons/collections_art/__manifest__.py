@@ -9,6 +9,7 @@
     "author": "Odoo Collections",
     "website": "https://github.com/odoo-collections/odoo-collections",
     "depends": ["collections_dunning"],
+    "external_dependencies": {"python": ["slack_sdk"]},
     "data": [
         "security/collections_art_security.xml",
         "security/ir.model.access.csv",

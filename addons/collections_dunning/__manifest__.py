@@ -16,7 +16,7 @@
         "phone_validation",
         "sms",
     ],
-    "external_dependencies": {"python": ["phonenumbers"]},
+    "external_dependencies": {"python": ["phonenumbers", "twilio"]},
     "data": [
         "security/collections_dunning_security.xml",
         "security/ir.model.access.csv",

@@ -1,4 +1,4 @@
-"""HTTP client of the generic JSON channel provider (WhatsApp, IVR gateways).
+"""HTTP client of the generic JSON channel provider, and what all gateway clients share.
 
 Kept out of the models so it can be tested against a local server on its own.
 One call is one attempt: a retry is a reminder state with a due time, never a
@@ -77,6 +77,30 @@ class ChannelDeliveryError(Exception):
         self.retryable = retryable
 
 
+def post_once(url, timeout, **kwargs):
+    """One POST with ``requests``; a time-out or an unreachable gateway raises a
+    retryable ChannelDeliveryError that does not name the URL (it may hold an
+    account id)."""
+    try:
+        return requests.post(url, timeout=timeout, **kwargs)
+    except requests.Timeout:
+        raise ChannelDeliveryError("gateway did not answer in time", retryable=True) from None
+    except requests.RequestException as err:
+        # requests' messages quote the URL (and so a webhook's secret path or an
+        # account id): keep only the kind of failure.
+        raise ChannelDeliveryError(
+            f"gateway unreachable: {type(err).__name__}", retryable=True
+        ) from None
+
+
+def json_or_empty(response):
+    """The JSON answer of a gateway, or {} when it is empty or not JSON."""
+    try:
+        return response.json() if response.content else {}
+    except ValueError:
+        return {}
+
+
 class JsonChannelClient:
     """POST one JSON message per call to a gateway.
 
@@ -101,28 +125,13 @@ class JsonChannelClient:
     def send(self, payload, idempotency_key=None):
         """Deliver ``payload`` once; return the gateway's JSON answer or raise
         ChannelDeliveryError."""
-        try:
-            response = requests.post(
-                self.url,
-                json=payload,
-                headers=self._headers(idempotency_key),
-                timeout=self.timeout,
-            )
-        except requests.Timeout:
-            raise ChannelDeliveryError("gateway did not answer in time", retryable=True) from None
-        except requests.RequestException as err:
-            # requests' messages quote the URL (and so a webhook's secret path):
-            # keep only the kind of failure.
-            raise ChannelDeliveryError(
-                f"gateway unreachable: {type(err).__name__}", retryable=True
-            ) from None
+        response = post_once(
+            self.url, self.timeout, json=payload, headers=self._headers(idempotency_key)
+        )
         if response.status_code >= 400:
             answer = redact(response.text[:200], self.url, self.token)
             raise ChannelDeliveryError(
                 f"gateway answered {response.status_code}: {answer}",
                 retryable=response.status_code in RETRYABLE_STATUS,
             )
-        try:
-            return response.json() if response.content else {}
-        except ValueError:
-            return {}
+        return json_or_empty(response)

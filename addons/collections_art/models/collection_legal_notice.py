@@ -97,6 +97,7 @@ class CollectionLegalNotice(models.Model):
         """Render the PDF, send it by email and WhatsApp, start the response window."""
         if any(notice.state != "draft" for notice in self):
             raise UserError(self.env._("This legal notice was already sent."))
+        self.ticket_id._collection_check_contact("email", self.env._("The legal notice"))
         now = fields.Datetime.now()
         for notice in self:
             case = notice.ticket_id
@@ -133,8 +134,9 @@ class CollectionLegalNotice(models.Model):
                 ._for_channel(case.company_id, "whatsapp")
             )
             number = case.partner_id._phone_format(fname="phone")
+            whatsapp = self.env._("no valid phone number")
             if provider and number:
-                provider._send_text(
+                state, reason, _ref = provider._send_text(
                     case,
                     number,
                     self.env._(
@@ -146,10 +148,17 @@ class CollectionLegalNotice(models.Model):
                     ),
                     f"legal-notice-{notice.id}",
                 )
+                whatsapp = self.env._("sent") if state == "sent" else reason
+            elif number:
+                whatsapp = self.env._("no WhatsApp provider")
             case.sudo().write({"stage_id": self.env.ref("collections_art.stage_legal").id})
+            # what became of the WhatsApp copy is said, not dropped
             case._message_log(
                 body=self.env._(
-                    "Legal notice sent; answer expected by %s.", notice.response_deadline
+                    "Legal notice issued (its email queued); answer expected by %(date)s. "
+                    "WhatsApp copy: %(whatsapp)s.",
+                    date=notice.response_deadline,
+                    whatsapp=whatsapp,
                 ),
                 attachment_ids=notice.attachment_id.ids,
             )

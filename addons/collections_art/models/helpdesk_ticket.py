@@ -80,6 +80,9 @@ class HelpdeskTicket(models.Model):
     art_visit_ids = fields.One2many(
         comodel_name="collection.art.visit", inverse_name="ticket_id", string="Visits"
     )
+    art_slack_message_ids = fields.One2many(
+        comodel_name="collection.slack.message", inverse_name="ticket_id", string="Slack Posts"
+    )
     art_notice_ids = fields.One2many(
         comodel_name="collection.legal.notice", inverse_name="ticket_id", string="Legal Notices"
     )
@@ -231,8 +234,9 @@ class HelpdeskTicket(models.Model):
         return self.priority == "3" or bool(threshold and self.amount_overdue >= threshold)
 
     def _art_post_urgent(self):
-        for case in self.filtered(lambda c: c._art_is_urgent()):
-            self.env["collection.slack.message"]._enqueue(case)
+        """Urgent cases (priority, or overdue above the company's amount) are
+        posted to the Asset Recovery Slack channel."""
+        self.env["collection.slack.message"]._enqueue(self.filtered(lambda c: c._art_is_urgent()))
 
     # ------------------------------------------------------------------
     # Officer actions
@@ -273,6 +277,7 @@ class HelpdeskTicket(models.Model):
                         "The asset is not on record: set the case's Purifier ID before validating."
                     )
                 )
+            case._collection_check_contact("email", self.env._("The recovery notification"))
             case._collection_as_owner().write(
                 {
                     "art_validated_date": now,
@@ -374,8 +379,7 @@ class HelpdeskTicket(models.Model):
 
     def action_art_post_slack(self):
         self._art_check_case()
-        for case in self:
-            self.env["collection.slack.message"]._enqueue(case)
+        self.env["collection.slack.message"]._enqueue(self)
         return True
 
     # ------------------------------------------------------------------

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.collections_dunning.bounds import check_bounds
 from odoo.addons.collections_dunning.channel_client import check_gateway_url
 
 # Issue 10: the range of each numeric Asset Recovery setting, in its own unit.
@@ -42,8 +43,17 @@ class ResCompany(models.Model):
         groups="base.group_system",
         help="Secret: whoever knows it can post to the channel. Administrators only.",
     )
-    art_slack_channel = fields.Char(string="Slack Channel", default="#art-team")
-    art_slack_mention = fields.Char(string="Slack Mention", default="@art_team")
+    art_slack_channel = fields.Char(
+        string="Slack Channel",
+        default="#art-team",
+        help="The channel the webhook posts to, for reference: Slack's incoming webhooks "
+        "post to the channel they were created for.",
+    )
+    art_slack_usergroup_id = fields.Char(
+        string="Slack User Group ID",
+        help="ID of the Slack user group to notify with each post (e.g. S0123ABCD, from "
+        "the group's menu in Slack: Copy group ID); mentioned as <!subteam^ID>.",
+    )
     art_urgent_amount = fields.Monetary(
         string="Urgent From Amount",
         currency_field="currency_id",
@@ -54,18 +64,7 @@ class ResCompany(models.Model):
     def _check_art_setting_bounds(self):
         """Issue 10: the Asset Recovery deadlines and urgent amount stay within
         ART_SETTING_BOUNDS, so a typo cannot make every case late or none urgent."""
-        for company in self:
-            for field_name, (low, high) in ART_SETTING_BOUNDS.items():
-                if not low <= company[field_name] <= high:
-                    raise ValidationError(
-                        self.env._(
-                            "%(setting)s must be between %(low)s and %(high)s (now %(value)s).",
-                            setting=self._fields[field_name]._description_string(self.env),
-                            low=low,
-                            high=high,
-                            value=company[field_name],
-                        )
-                    )
+        check_bounds(self, ART_SETTING_BOUNDS)
 
     @api.constrains("art_slack_webhook_url")
     def _check_art_slack_webhook_url(self):

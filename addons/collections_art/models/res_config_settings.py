@@ -12,5 +12,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.art_slack_webhook_url", readonly=False, groups="base.group_system"
     )
     art_slack_channel = fields.Char(related="company_id.art_slack_channel", readonly=False)
-    art_slack_mention = fields.Char(related="company_id.art_slack_mention", readonly=False)
+    art_slack_usergroup_id = fields.Char(
+        related="company_id.art_slack_usergroup_id", readonly=False
+    )
     art_urgent_amount = fields.Monetary(related="company_id.art_urgent_amount", readonly=False)

@@ -1,4 +1,3 @@
-import json
 from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
@@ -130,6 +129,29 @@ class TestArtCases(CollectionsCommon):
         mail.write({"state": "exception", "failure_reason": "Mailbox unavailable"})
         mail._postprocess_sent_message(success_pids=[], success_emails=[], failure_type="unknown")
         self.assertFalse(case.art_notified_date, "a failed email notifies nobody either")
+
+    def test_notification_and_notice_refused_at_night(self):
+        self._run(61)
+        case = self._art_case()
+        with freeze_time(at(61, 22)):  # the company's time zone: UTC here
+            with self.assertRaisesRegex(UserError, "outside contact hours"):
+                case.with_user(self.officer).action_art_validate()
+        self.assertFalse(case.art_validated_date)
+        case = self._validated_case()
+        with freeze_time(at(61, 22)):
+            with self.assertRaisesRegex(UserError, "The legal notice cannot be sent"):
+                case.with_user(self.officer).action_art_send_legal_notice()
+        self.assertFalse(case.art_notice_ids.filtered(lambda n: n.state == "sent"))
+
+    def test_opted_out_whatsapp_is_not_sent(self):
+        self.customer.collection_no_whatsapp = True
+        with StubGateway() as gateway:
+            self.env.ref("collections_dunning.channel_provider_whatsapp").write(
+                {"provider_type": "http_json", "url": gateway.url}
+            )
+            case = self._validated_case()
+        self.assertEqual(gateway.requests, [])
+        self.assertTrue(any("opted out of whatsapp" in b for b in case.message_ids.mapped("body")))
 
     def test_late_validation_alerts_manager_once(self):
         self._run(61)
@@ -297,12 +319,16 @@ class TestArtCases(CollectionsCommon):
         self.assertEqual(case.stage_id, self.env.ref("collections_art.stage_paid"))
 
     def test_slack_post_is_retried_until_delivered(self):
-        self.company.write({"art_urgent_amount": 1000.0})
+        self.company.write({"art_urgent_amount": 1000.0, "art_slack_usergroup_id": "S0ARTTEAM"})
         Message = self.env["collection.slack.message"]
         with StubGateway([500, 200]) as slack:
             self.company.art_slack_webhook_url = slack.url
             self._run(61)
             message = Message.search([("ticket_id", "=", self._art_case().id)])
+            # queued with the run's transaction, posted by the queue once committed
+            self.assertEqual((message.state, slack.requests), ("pending", []))
+            with freeze_time(at(61, 10)):
+                Message._cron_deliver()
             self.assertEqual(message.state, "pending")
             self.assertEqual(message.attempts, 1)
             self.assertIn("500", message.last_error)
@@ -312,11 +338,14 @@ class TestArtCases(CollectionsCommon):
             with freeze_time(at(61, 10) + timedelta(minutes=3)):
                 Message._cron_deliver()
             self.assertEqual(message.state, "sent")
-        body = slack.requests[-1]["body"]
-        self.assertEqual(body["channel"], "#art-team")
-        self.assertIn("@art_team", body["text"])
-        self.assertIn(self._art_case().number, body["text"])
-        self.assertIn("61 days past due", body["text"])
+            with freeze_time(at(61, 11)):
+                Message._cron_deliver()
+        self.assertEqual(len(slack.requests), 2, "posted once it went through, never again")
+        text = slack.requests[-1]["body"]["text"]
+        self.assertTrue(text.startswith("<!subteam^S0ARTTEAM>"))
+        self.assertIn(self._art_case().number, text)
+        self.assertIn("61 days past due", text)
+        self.assertEqual(self._art_case().art_slack_message_ids, message)
 
     def test_slack_down_keeps_message(self):
         with StubGateway() as slack:
@@ -324,11 +353,53 @@ class TestArtCases(CollectionsCommon):
         self.company.art_slack_webhook_url = url
         self._run(61)
         case = self._art_case()
-        case.with_user(self.officer).action_art_post_slack()
+        with freeze_time(at(61, 10)):
+            case.with_user(self.officer).action_art_post_slack()
         message = self.env["collection.slack.message"].search([("ticket_id", "=", case.id)])
+        with freeze_time(at(61, 11)):
+            message._cron_deliver()
         self.assertEqual(message.state, "pending")
         self.assertIn("unreachable", message.last_error)
-        self.assertEqual(json.loads(message.payload)["channel"], "#art-team")
+        self.assertNotIn(url.split("/")[2], message.last_error)
+
+    def test_slack_rejected_post_fails_and_rolled_back_post_is_never_sent(self):
+        Message = self.env["collection.slack.message"]
+        self._run(61)
+        case = self._art_case()
+        with StubGateway([404]) as slack:
+            self.company.art_slack_webhook_url = slack.url
+            # decided in a transaction that rolls back: nothing is posted
+            with freeze_time(at(61, 10)):
+                with (
+                    self.assertRaisesRegex(UserError, "changed their mind"),
+                    self.env.cr.savepoint(),
+                ):
+                    case.with_user(self.officer).action_art_post_slack()
+                    self.assertEqual(len(Message.search([("ticket_id", "=", case.id)])), 1)
+                    raise UserError(self.env._("The officer changed their mind"))
+                self.assertFalse(Message.search([("ticket_id", "=", case.id)]))
+                case.with_user(self.officer).action_art_post_slack()
+            with freeze_time(at(61, 11)):
+                Message._cron_deliver()
+        message = Message.search([("ticket_id", "=", case.id)])
+        self.assertEqual(message.state, "failed")
+        self.assertIn("404", message.last_error)
+        self.assertEqual(len(slack.requests), 1)
+
+    def test_slack_post_left_claimed_is_not_posted_twice(self):
+        Message = self.env["collection.slack.message"]
+        self._run(61)
+        with freeze_time(at(61, 10)):
+            self._art_case().with_user(self.officer).action_art_post_slack()
+        message = Message.search([("ticket_id", "=", self._art_case().id)])
+        # as if a worker stopped between its post and saving Slack's answer
+        message.sudo().write({"state": "sending", "claimed_date": at(61, 10)})
+        with StubGateway() as slack:
+            self.company.art_slack_webhook_url = slack.url
+            with freeze_time(at(61, 11)):
+                Message._cron_deliver()
+        self.assertEqual(slack.requests, [])
+        self.assertEqual(message.state, "unknown")
 
     def test_access_to_visits(self):
         case = self._validated_case()

@@ -118,6 +118,7 @@ class TestArtServerRules(CollectionsCommon):
         self.company.art_slack_webhook_url = url
         self.case.with_user(self.officer).action_art_post_slack()
         message = self.env["collection.slack.message"].search([("ticket_id", "=", self.case.id)])
+        message._cron_deliver()
         self.assertIn("unreachable", message.last_error)
         self.assertNotIn("SECRETPATH", message.last_error)
         self.assertNotIn(url.split("/")[2], message.last_error)

@@ -1,1 +1,3 @@
 from . import portal
+from . import twilio_webhook
+from . import whatsapp_webhook

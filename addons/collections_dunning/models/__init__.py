@@ -32,6 +32,7 @@ from . import collection_routing_rule
 from . import collection_campaign
 from . import collection_assignment_rule
 from . import res_users
+from . import collection_contact_guard
 from . import helpdesk_ticket
 from . import mail_activity
 from . import mail_mail

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .collection_reminder_step import CHANNELS
@@ -22,6 +23,8 @@ REMINDER_STATES = [
 ATTEMPT_STATES = ("sending", "sent", "delivered", "read", "unknown")
 # What a sender may claim.
 CLAIMABLE_STATES = ("queued", "retry")
+# How far along a message is, as gateways report it: reports only move forward.
+REPORT_RANK = {"sending": 0, "unknown": 0, "sent": 1, "delivered": 2, "read": 3}
 
 
 class CollectionReminder(models.Model):
@@ -309,6 +312,95 @@ class CollectionReminder(models.Model):
             )
 
     # ------------------------------------------------------------------
+    # Outcomes reported by gateways (status webhooks)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _apply_status_reports(self, provider, reports):
+        """Gateway reports {external ref: (state, reason)} of ``provider``'s
+        messages; a report that does not move its reminder forward changes
+        nothing, so repeated and late callbacks are harmless."""
+        reminders = self.sudo().search(
+            [("external_ref", "in", list(reports)), ("provider_id", "=", provider.id)]
+        )
+        now = fields.Datetime.now()
+        for reminder in reminders:
+            state, reason = reports[reminder.external_ref]
+            if not reminder._accepts_report(state):
+                continue
+            vals = {"state": state, "next_attempt_date": False}
+            if state == "failed":
+                vals["reason"] = reason
+            elif reminder.state in ("sending", "unknown"):
+                vals["reason"] = False
+            if not reminder.sent_date and state != "failed":
+                vals["sent_date"] = now
+            reminder.write(vals)
+
+    def _accepts_report(self, state):
+        """Reports move a reminder forward only: sent < delivered < read, and
+        failed is final. A message that reached the customer is not failed by a
+        late report; a reminder left ``unknown`` by a crash learns it was sent."""
+        self.ensure_one()
+        if self.state not in REPORT_RANK:
+            return False
+        if state == "failed":
+            return self.state not in ("delivered", "read")
+        return REPORT_RANK.get(state, 0) > REPORT_RANK[self.state]
+
+    # ------------------------------------------------------------------
+    # WhatsApp templates
+    # ------------------------------------------------------------------
+
+    def _fail_without_whatsapp_template(self):
+        """Business-initiated WhatsApp messages must be approved templates: a
+        step without a template name cannot go through the WhatsApp Cloud API,
+        so its reminders fail at once saying which step to configure. Returns
+        the reminders that can go."""
+        missing = self.filtered(lambda r: not r.step_id.whatsapp_template_name)
+        if missing:
+            missing._record_results(
+                {
+                    reminder.id: (
+                        "failed",
+                        self.env._(
+                            "No WhatsApp template on reminder step %(step)s of level "
+                            "%(level)s: set the approved template name on the step.",
+                            step=reminder.step_id.name,
+                            level=reminder.step_id.level_id.code,
+                        ),
+                        None,
+                    )
+                    for reminder in missing
+                }
+            )
+        return self - missing
+
+    def _whatsapp_parameters(self):
+        """The body parameters of each reminder's template, rendered on its case:
+        {reminder id: [text, ...]}, one render per step and line. A step whose
+        parameters cannot be rendered fails its reminders with the error; the
+        other steps go on."""
+        parameters, failures = {}, {}
+        for step, reminders in self.grouped("step_id").items():
+            try:
+                values = step._whatsapp_render_parameters(reminders.ticket_id.ids)
+            except UserError as err:
+                reason = self.env._(
+                    "The WhatsApp template parameters of reminder step %(step)s cannot be "
+                    "rendered: %(error)s",
+                    step=step.name,
+                    error=err,
+                )
+                failures.update({reminder.id: ("failed", reason, None) for reminder in reminders})
+                continue
+            for reminder in reminders:
+                parameters[reminder.id] = values[reminder.ticket_id.id]
+        if failures:
+            self.browse(list(failures))._record_results(failures)
+        return parameters
+
+    # ------------------------------------------------------------------
     # Outcomes read back from Odoo's mail and SMS queues
     # ------------------------------------------------------------------
 
@@ -364,15 +456,14 @@ class CollectionReminder(models.Model):
     # By hand: no gateway for the channel
     # ------------------------------------------------------------------
 
-    def _hand_to_agent(self, messages):
-        """No gateway sends this channel: the case's agent gets a to-do with the
-        text, and the reminder waits (``manual``); only the agent's marking the
-        to-do done makes it sent, and a contact attempt."""
-        channels = dict(CHANNELS)
+    def _schedule_for_agents(self, values):
+        """One activity per reminder on its case, for the case's agent (else the
+        team leader, else the administrator), due on the reminder's date, without
+        an email per activity (the agents' activity lists show them):
+        ``values`` = {reminder id: {activity_type_id, summary, note...}}."""
         model_id = self.env["ir.model"]._get_id("helpdesk.ticket")
-        todo_type = self.env.ref("mail.mail_activity_data_todo")
         admin = self.env.ref("base.user_admin")
-        activities = (
+        return (
             self.env["mail.activity"]
             .sudo()
             .with_context(mail_activity_quick_update=True)
@@ -381,23 +472,38 @@ class CollectionReminder(models.Model):
                     {
                         "res_model_id": model_id,
                         "res_id": reminder.ticket_id.id,
-                        "activity_type_id": todo_type.id,
-                        "summary": self.env._(
-                            "Send the %(channel)s reminder to %(to)s by hand",
-                            channel=channels.get(reminder.channel, reminder.channel),
-                            to=reminder.recipient,
-                        ),
-                        "note": messages[reminder.id],
                         "user_id": (
                             reminder.ticket_id.user_id
                             or reminder.ticket_id.team_id.user_id
                             or admin
                         ).id,
                         "date_deadline": reminder.due_date,
+                        **values[reminder.id],
                     }
                     for reminder in self
                 ]
             )
+        )
+
+    def _hand_to_agent(self, messages):
+        """No gateway sends this channel: the case's agent gets a to-do with the
+        text, and the reminder waits (``manual``); only the agent's marking the
+        to-do done makes it sent, and a contact attempt."""
+        channels = dict(CHANNELS)
+        todo_type = self.env.ref("mail.mail_activity_data_todo")
+        activities = self._schedule_for_agents(
+            {
+                reminder.id: {
+                    "activity_type_id": todo_type.id,
+                    "summary": self.env._(
+                        "Send the %(channel)s reminder to %(to)s by hand",
+                        channel=channels.get(reminder.channel, reminder.channel),
+                        to=reminder.recipient,
+                    ),
+                    "note": messages[reminder.id],
+                }
+                for reminder in self
+            }
         )
         self._set_values(
             {
@@ -583,29 +689,15 @@ class CollectionReminder(models.Model):
         self._send_through_provider()
 
     def _send_activity(self):
-        model_id = self.env["ir.model"]._get_id("helpdesk.ticket")
-        # quick_update: no email per activity; the agents' activity lists show them.
-        activities = (
-            self.env["mail.activity"]
-            .sudo()
-            .with_context(mail_activity_quick_update=True)
-            .create(
-                [
-                    {
-                        "res_model_id": model_id,
-                        "res_id": reminder.ticket_id.id,
-                        "activity_type_id": reminder.step_id.activity_type_id.id,
-                        "summary": reminder.step_id.name,
-                        "user_id": (
-                            reminder.ticket_id.user_id
-                            or reminder.ticket_id.team_id.user_id
-                            or self.env.ref("base.user_admin")
-                        ).id,
-                        "date_deadline": reminder.due_date,
-                    }
-                    for reminder in self
-                ]
-            )
+        """An agent follow-up step: the to-do is the reminder, sent once created."""
+        activities = self._schedule_for_agents(
+            {
+                reminder.id: {
+                    "activity_type_id": reminder.step_id.activity_type_id.id,
+                    "summary": reminder.step_id.name,
+                }
+                for reminder in self
+            }
         )
         self._set_values(
             {

@@ -48,6 +48,19 @@ class CollectionReminderStep(models.Model):
         domain="[('model', '=', 'helpdesk.ticket')]",
         help="Text of the SMS, WhatsApp message or IVR call.",
     )
+    whatsapp_template_name = fields.Char(
+        string="WhatsApp Template",
+        help="Name of the template approved by Meta, required by the WhatsApp Business "
+        "Cloud API for messages the business starts.",
+    )
+    whatsapp_template_lang = fields.Char(
+        string="Template Language", default="en", help="Language code of the template, e.g. en_US."
+    )
+    whatsapp_template_params = fields.Text(
+        string="Template Parameters",
+        help="One expression per line, in the order of the template's body variables "
+        "({{1}}, {{2}}, ...), rendered on the case, e.g. {{ object.partner_id.name }}.",
+    )
     activity_type_id = fields.Many2one(
         comodel_name="mail.activity.type",
         domain="['|', ('res_model', '=', False), ('res_model', '=', 'helpdesk.ticket')]",
@@ -107,6 +120,22 @@ class CollectionReminderStep(models.Model):
                         level=step.level_id.code,
                     )
                 )
+
+    def _whatsapp_render_parameters(self, ticket_ids):
+        """Render the template parameters on the cases, one line per parameter:
+        {ticket id: [text, ...]}."""
+        self.ensure_one()
+        lines = [
+            line.strip()
+            for line in (self.whatsapp_template_params or "").splitlines()
+            if line.strip()
+        ]
+        Render = self.env["mail.render.mixin"].sudo()
+        rendered = [
+            Render._render_template(line, "helpdesk.ticket", ticket_ids, engine="inline_template")
+            for line in lines
+        ]
+        return {tid: [str(values[tid] or "") for values in rendered] for tid in ticket_ids}
 
     def _due_date(self, level_date, oldest_due_date):
         """The day this step is due for a case, or None if it cannot be known."""

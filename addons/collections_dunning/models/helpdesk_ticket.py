@@ -7,6 +7,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL, format_amount, format_datetime
 
+from .collection_contact_guard import CUSTOMER_REQUEST, CUSTOMER_REQUEST_KEY
+
 # Issue 10: fields that only their owners write, the daily run (collection.run,
 # through ``_tickets()``: sudo), the transfer, the contact log and the agency
 # placement. Owners write with sudo or through ``_collection_as_owner()``, whose
@@ -18,7 +20,8 @@ COLLECTION_FINANCE_GROUPS = "collections_dunning.group_collection_agent"
 
 
 class HelpdeskTicket(models.Model):
-    _inherit = "helpdesk.ticket"
+    _name = "helpdesk.ticket"
+    _inherit = ["helpdesk.ticket", "collection.contact.guard"]
 
     purifier_id = fields.Char(
         string="Purifier ID",
@@ -779,6 +782,7 @@ class HelpdeskTicket(models.Model):
         """The mail composer with a collection document attached, for the agent to send."""
         self.ensure_one()
         template = self.env.ref(template_xmlid)
+        self._collection_check_contact("email", template.name)
         return {
             "type": "ir.actions.act_window",
             "res_model": "mail.compose.message",
@@ -843,6 +847,17 @@ class HelpdeskTicket(models.Model):
             links[invoice] = wizard.link
         return links
 
+    def message_post(self, **kwargs):
+        """Messages sent to the customer from a collection case, through the
+        composer, a document or a link, pass the contact guard first."""
+        if (
+            len(self) == 1
+            and self.is_collection_ticket
+            and self._collection_reaches_customer(kwargs)
+        ):
+            self._collection_check_contact("email", self.env._("This message"))
+        return super().message_post(**kwargs)
+
     def _collection_send_links(self, links, intro):
         self.ensure_one()
         items = Markup("").join(
@@ -864,6 +879,7 @@ class HelpdeskTicket(models.Model):
     def action_send_payment_link(self):
         """Send the customer a payment link for each overdue invoice."""
         self._collection_check_case_action()
+        self._collection_check_contact("email", self.env._("A payment link"))
         for ticket in self:
             invoices = ticket._collection_open_invoices()
             if not invoices:
@@ -876,9 +892,32 @@ class HelpdeskTicket(models.Model):
             )
         return True
 
+    def _ivr_send_payment_link(self):
+        """Key 1 of the IVR menu: the customer asked for the payment link during
+        the call, so it is sent (the agent's "Send payment link") while the case
+        is open and something is overdue. Returns whether it was sent."""
+        self.ensure_one()
+        if self.stage_id.closed or not self._collection_open_invoices():
+            return False
+        # the customer asked for it on the call: an answer, not an unsolicited contact
+        self.with_context(**{CUSTOMER_REQUEST_KEY: CUSTOMER_REQUEST}).action_send_payment_link()
+        return True
+
+    def _ivr_request_callback(self):
+        """Key 2 of the IVR menu: the customer wants an agent, so the case's agent
+        (else the team leader) gets a callback activity due today."""
+        self.ensure_one()
+        self.activity_schedule(
+            "collections_dunning.mail_activity_type_callback",
+            date_deadline=fields.Date.context_today(self),
+            summary=self.env._("The customer asked for an agent during the IVR call"),
+            user_id=(self.user_id or self.team_id.user_id or self.env.ref("base.user_admin")).id,
+        )
+
     def action_send_pause_link(self):
         """Out of station: invoice the configured service pause fee and send its link."""
         self._collection_check_case_action()
+        self._collection_check_contact("email", self.env._("The pause fee link"))
         for ticket in self:
             company = ticket.company_id
             if company.collection_pause_fee <= 0:

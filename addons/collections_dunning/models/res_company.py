@@ -3,6 +3,8 @@ import re
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..bounds import check_bounds
+
 # Issue 10: the range each numeric collection setting may take, in its own unit.
 # Wide enough for any real team, narrow enough that a typo cannot switch a rule off
 # (0 attempts, a negative fee) or make it absurd (a callback promised in a year).
@@ -140,18 +142,7 @@ class ResCompany(models.Model):
         """Issue 10: every numeric collection setting stays within
         COLLECTION_SETTING_BOUNDS, whatever the caller sends (settings form, import,
         RPC): a zero cap or a negative fee would silently switch a rule off."""
-        for company in self:
-            for field_name, (low, high) in COLLECTION_SETTING_BOUNDS.items():
-                if not low <= company[field_name] <= high:
-                    raise ValidationError(
-                        self.env._(
-                            "%(setting)s must be between %(low)s and %(high)s (now %(value)s).",
-                            setting=self._fields[field_name]._description_string(self.env),
-                            low=low,
-                            high=high,
-                            value=company[field_name],
-                        )
-                    )
+        check_bounds(self, COLLECTION_SETTING_BOUNDS)
 
     def _collection_purifier_matches(self, value):
         """Whether ``value`` is an acceptable Purifier ID for this company."""

@@ -21,3 +21,6 @@ from . import test_run_log
 from . import test_four_eyes
 from . import test_access_matrix
 from . import test_multi_company
+from . import test_gateway_whatsapp
+from . import test_gateway_twilio
+from . import test_contact_guard

@@ -1,4 +1,7 @@
 from contextlib import contextmanager
+from datetime import date
+
+from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.tests import new_test_user
@@ -160,3 +163,30 @@ class CollectionsCommon(BaseCommon, MockSmtplibCase):
         return ticket.message_ids.filtered(
             lambda m: m.subtype_id == self.env.ref("mail.mt_note")
         ).mapped("body")
+
+
+class GatewayCommon(CollectionsCommon):
+    """A customer with a phone number and an invoice due the day before the
+    daily run, which then opens a case and queues one reminder per channel."""
+
+    RUN_DAY = "2026-02-02 10:00:00"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer.write({"phone": "+91 80 4000 1234", "country_id": cls.env.ref("base.in").id})
+        with freeze_time("2026-02-01"):
+            cls._create_invoice(cls.customer, date(2026, 2, 1), 900.0)
+
+    def _run(self, when=None):
+        """The daily run; its reminders of the customer's case by channel."""
+        with freeze_time(when or self.RUN_DAY):
+            self.env["collection.policy"]._cron_run()
+        case = self.env["helpdesk.ticket"].search(
+            [("collection_case", "=", True), ("partner_id", "=", self.customer.id)]
+        )
+        return {r.channel: r for r in case.collection_reminder_ids}
+
+    def _send_queued(self, when):
+        with freeze_time(when):
+            self.env["collection.reminder"]._cron_send_queued()

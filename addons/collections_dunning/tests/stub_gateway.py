@@ -1,9 +1,12 @@
-"""A local HTTP server standing in for an outside gateway in tests."""
+"""Local HTTP servers standing in for outside gateways in tests: a generic JSON
+gateway, Meta's WhatsApp Cloud API and Twilio's Calls API."""
 
+import base64
 import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
 
 
 class StubGateway:
@@ -59,7 +62,7 @@ class StubGateway:
                     self.end_headers()
                     self.wfile.write(payload)
                 except (BrokenPipeError, ConnectionResetError):
-                    pass  # the caller gave up waiting
+                    return  # the caller gave up waiting
 
             def log_message(self, *args):
                 pass
@@ -75,3 +78,182 @@ class StubGateway:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.server.server_close()
+
+
+class _LocalApi:
+    """A local HTTP server whose ``_answer(method, path, headers, raw_body)``
+    returns (status, JSON answer); every request is recorded, and what does not
+    match the documented request is listed in ``problems`` (and refused as
+    the real API would)."""
+
+    def __init__(self, script=()):
+        self.script = list(script)
+        self.requests = []
+        self.problems = []
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length", 0))
+                raw = self.rfile.read(length)
+                status, answer = api._answer(self.command, self.path, self.headers, raw)
+                payload = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def _next(self):
+        return self.script.pop(0) if self.script else "ok"
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class WhatsAppCloudStub(_LocalApi):
+    """Meta's Graph API ``POST /v21.0/{phone-number-id}/messages`` for template
+    messages. ``script`` items: ``"ok"`` (200 with a ``wamid``), or
+    ``(http status, error code, message)`` answered as a Graph API error body."""
+
+    VERSION = "v21.0"
+
+    def __init__(self, phone_number_id, token, script=()):
+        super().__init__(script)
+        self.phone_number_id = phone_number_id
+        self.token = token
+        self.url = f"{self.base_url}/{self.VERSION}"
+
+    @staticmethod
+    def error(status, code, message):
+        return status, {
+            "error": {
+                "message": message,
+                "type": "OAuthException",
+                "code": code,
+                "error_subcode": 2494010,
+                "fbtrace_id": "AbCdEfGhIjK",
+            }
+        }
+
+    def _check(self, path, headers, raw):
+        problems = []
+        if path != f"/{self.VERSION}/{self.phone_number_id}/messages":
+            problems.append(f"path {path}")
+        if headers.get("Authorization") != f"Bearer {self.token}":
+            return None, ["auth"]
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            return None, [*problems, "body is not JSON"]
+        expected = {"messaging_product": "whatsapp", "recipient_type": "individual"}
+        expected["type"] = "template"
+        for key, value in expected.items():
+            if body.get(key) != value:
+                problems.append(f"{key}={body.get(key)!r}")
+        if not str(body.get("to", "")).isdigit():
+            problems.append(f"to={body.get('to')!r} is not digits only")
+        template = body.get("template") or {}
+        if not template.get("name") or not (template.get("language") or {}).get("code"):
+            problems.append("template name or language missing")
+        for component in template.get("components", []):
+            if component.get("type") != "body":
+                problems.append(f"component {component.get('type')}")
+            for parameter in component.get("parameters", []):
+                text = parameter.get("text")
+                if parameter.get("type") != "text" or not text or "\n" in text:
+                    problems.append(f"parameter {parameter!r}")
+        return body, problems
+
+    def _answer(self, method, path, headers, raw):
+        body, problems = self._check(path, headers, raw)
+        self.requests.append({"path": path, "auth": headers.get("Authorization"), "body": body})
+        if problems == ["auth"]:
+            self.problems.append("auth")
+            return self.error(401, 190, "Invalid OAuth access token - Cannot parse access token")
+        if problems:
+            self.problems.extend(problems)
+            return self.error(400, 100, "Invalid parameter")
+        step = self._next()
+        if step != "ok":
+            return self.error(*step)
+        wamid = f"wamid.HBgM{len(self.requests):04d}"
+        return 200, {
+            "messaging_product": "whatsapp",
+            "contacts": [{"input": body["to"], "wa_id": body["to"]}],
+            "messages": [{"id": wamid}],
+        }
+
+
+class TwilioVoiceStub(_LocalApi):
+    """Twilio's ``POST /2010-04-01/Accounts/{AccountSid}/Calls.json`` with basic
+    auth and a form body. ``script`` items: ``"ok"`` (201 with a call ``sid``),
+    or ``(http status, error code, message)`` answered as a Twilio error body."""
+
+    def __init__(self, account_sid, auth_token, script=()):
+        super().__init__(script)
+        self.account_sid = account_sid
+        self.auth_token = auth_token
+        self.url = self.base_url
+
+    @staticmethod
+    def error(status, code, message):
+        return status, {
+            "code": code,
+            "message": message,
+            "more_info": f"https://www.twilio.com/docs/errors/{code}",
+            "status": status,
+        }
+
+    def _check(self, path, headers, raw):
+        credentials = base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode())
+        if headers.get("Authorization") != f"Basic {credentials.decode()}":
+            return None, ["auth"]
+        problems = []
+        if path != f"/2010-04-01/Accounts/{self.account_sid}/Calls.json":
+            problems.append(f"path {path}")
+        if not headers.get("Content-Type", "").startswith("application/x-www-form-urlencoded"):
+            problems.append("not a form")
+        form = {key: values[0] for key, values in parse_qs(raw.decode()).items()}
+        if not form.get("To", "").startswith("+") or not form.get("From"):
+            problems.append("To / From")
+        twiml = form.get("Twiml", "")
+        if "<Say>" not in twiml or '<Gather action="' not in twiml or 'numDigits="1"' not in twiml:
+            problems.append(f"Twiml {twiml!r}")
+        if form.get("StatusCallbackEvent") != "completed" or not form.get("StatusCallback"):
+            problems.append("StatusCallback")
+        return form, problems
+
+    def _answer(self, method, path, headers, raw):
+        form, problems = self._check(path, headers, raw)
+        self.requests.append({"path": path, "auth": headers.get("Authorization"), "form": form})
+        if problems == ["auth"]:
+            self.problems.append("auth")
+            return self.error(401, 20003, "Authenticate")
+        if problems:
+            self.problems.extend(problems)
+            return self.error(400, 21205, "Url is not a valid URL")
+        step = self._next()
+        if step != "ok":
+            return self.error(*step)
+        sid = f"CA{len(self.requests):032x}"
+        return 201, {
+            "sid": sid,
+            "account_sid": self.account_sid,
+            "to": form["To"],
+            "from": form["From"],
+            "status": "queued",
+            "uri": f"/2010-04-01/Accounts/{self.account_sid}/Calls/{sid}.json",
+        }
