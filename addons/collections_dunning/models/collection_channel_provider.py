@@ -330,48 +330,69 @@ class CollectionChannelProvider(models.Model):
         return JsonChannelClient(self.sudo().url, token=self.sudo().token, timeout=self.timeout)
 
     def _deliver_each(self, reminders, send_one):
-        """Claim, save the claim, call: a crash, a rerun or a second worker never
-        sends a reminder twice, and the gateway gets the same idempotency key for
-        the same case and step whatever happens.
+        """Claim one, save the claim, call, save the answer, then the next: a
+        crash, a rerun or a second worker never sends a reminder twice (at most
+        the one in flight is left ``sending``, to be settled, never resent
+        blindly), and those not reached yet stay queued for the next run. The
+        gateway gets the same idempotency key for the same case and step.
 
         ``send_one(reminder)`` makes one call and returns the gateway's reference
         of the message, or raises ChannelDeliveryError.
         """
-        if self._circuit_open():
-            reminders.write({"reason": self._circuit_reason()})
-            return
-        claimed = reminders._claim(self)
-        self.env["collection.run"]._checkpoint()
-        for index, reminder in enumerate(claimed):
+        Run = self.env["collection.run"]
+        for reminder in reminders:
             if self._circuit_open():
-                claimed[index:]._release(self.circuit_open_until, self._circuit_reason())
-                break
+                reminder.write({"reason": self._circuit_reason()})
+                continue
+            if not reminder._claim(self):
+                continue  # another sender has it, or it was settled meanwhile
+            Run._checkpoint()
             try:
                 ref = send_one(reminder)
             except ChannelDeliveryError as err:
                 reminder._record_failure(err, self)
                 self._circuit_record(err)
+                if self._circuit_open():
+                    # this failure opened the circuit: the retry waits for it to close
+                    reminder.write({"next_attempt_date": self.circuit_open_until})
             else:
                 reminder._record_results({reminder.id: ("sent", None, ref)}, self)
                 self._circuit_record()
             # An outside call cannot be rolled back: save each answer (in the cron).
-            self.env["collection.run"]._checkpoint()
+            Run._checkpoint()
+
+    def _http_json_send(self, client, reminder, text):
+        """One message to the JSON gateway, keyed by the reminder's idempotency key."""
+        key = reminder._idempotency_key()
+        payload = {
+            "channel": reminder.channel,
+            "to": reminder.recipient,
+            "message": text,
+            "reference": key,
+            "case": reminder.ticket_id.number,
+        }
+        return str(client.send(payload, idempotency_key=key).get("id") or "")
 
     def _deliver_http_json(self, reminders, messages):
         client = self._client()
+        self._deliver_each(
+            reminders,
+            lambda reminder: self._http_json_send(client, reminder, messages[reminder.id]),
+        )
 
-        def send_one(reminder):
-            key = reminder._idempotency_key()
-            payload = {
-                "channel": reminder.channel,
-                "to": reminder.recipient,
-                "message": messages[reminder.id],
-                "reference": key,
-                "case": reminder.ticket_id.number,
-            }
-            return str(client.send(payload, idempotency_key=key).get("id") or "")
-
-        self._deliver_each(reminders, send_one)
+    def _lookup_http_json(self, reminders):
+        """The JSON gateway honours the idempotency key: asking again with the same
+        key returns its first answer if it got the message, or sends it now if it
+        did not: one message either way. Those it cannot answer for stay unknown."""
+        client = self._client()
+        found = {}
+        for reminder in reminders.filtered("message"):
+            try:
+                ref = self._http_json_send(client, reminder, reminder.message)
+            except ChannelDeliveryError:
+                continue
+            found[reminder.id] = ("sent", None, ref)
+        return found
 
     # ------------------------------------------------------------------
     # WhatsApp Business Cloud API

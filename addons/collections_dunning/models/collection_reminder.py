@@ -244,19 +244,6 @@ class CollectionReminder(models.Model):
         self.invalidate_recordset(["state", "claimed_date", "provider_id", "attempt_count"])
         return claimed
 
-    def _release(self, until, reason):
-        """Give back claimed reminders that were not attempted (the gateway's circuit
-        opened): they wait until ``until``, without counting an attempt."""
-        for reminder in self:
-            reminder.write(
-                {
-                    "state": "retry",
-                    "next_attempt_date": until,
-                    "attempt_count": max((reminder.attempt_count or 1) - 1, 0),
-                    "reason": reason,
-                }
-            )
-
     def _record_failure(self, error, provider):
         """A time-out, 429 or 5xx waits for its next attempt with exponential
         backoff, up to the provider's maximum attempts; any other refusal (an

@@ -24,3 +24,4 @@ from . import test_multi_company
 from . import test_gateway_whatsapp
 from . import test_gateway_twilio
 from . import test_contact_guard
+from . import test_exactly_once

@@ -208,7 +208,8 @@ class TestChannelProviders(CollectionsCommon):
             self._run()
         whatsapps = [self._reminders(partner)["whatsapp"] for partner in partners]
         self.assertEqual(len(slow.requests), 2)
-        self.assertEqual({r.state for r in whatsapps}, {"retry"})
+        # the two that failed wait for their retry, the two not reached stay queued
+        self.assertEqual(sorted(r.state for r in whatsapps), ["queued", "queued", "retry", "retry"])
         self.assertEqual(self.whatsapp.circuit_open_until, datetime(2026, 2, 2, 10, 15))
         self.assertEqual(
             sorted(r.attempt_count for r in whatsapps), [0, 0, 1, 1], "waiting is no attempt"
@@ -222,7 +223,7 @@ class TestChannelProviders(CollectionsCommon):
         # opens again at once, the others wait
         self.whatsapp.url = dead_url
         self._send_queued("2026-02-02 10:20:00")
-        self.assertEqual({r.state for r in whatsapps}, {"retry"})
+        self.assertEqual({r.state for r in whatsapps} - {"queued"}, {"retry"})
         self.assertEqual(self.whatsapp.circuit_open_until, datetime(2026, 2, 2, 10, 35))
         # 4. back (the same gateway that took the slow message): each customer is
         # sent one message, none is lost
@@ -239,7 +240,7 @@ class TestChannelProviders(CollectionsCommon):
 
     # Exactly once ------------------------------------------------------------
 
-    def test_reminder_left_sending_by_a_crash_is_not_resent(self):
+    def test_reminder_left_sending_by_a_crash_is_settled_under_its_key(self):
         with StubGateway([400]) as gateway:
             self._use_gateway(gateway)
             whatsapp = self._run()["whatsapp"]
@@ -247,12 +248,28 @@ class TestChannelProviders(CollectionsCommon):
         whatsapp.write(
             {"state": "sending", "claimed_date": datetime(2026, 2, 2, 10, 0), "reason": False}
         )
-        with StubGateway() as gateway:
-            self._use_gateway(gateway)
-            self._send_queued("2026-02-02 11:00:00")
-        self.assertEqual(gateway.requests, [])
+        with StubGateway() as down:
+            url = down.url
+        self.whatsapp.url = url
+        self._send_queued("2026-02-02 10:05:00")  # not stale yet: left alone
+        self.assertEqual(whatsapp.state, "sending")
+        self._send_queued("2026-02-02 11:00:00")  # stale, and the gateway cannot answer
         self.assertEqual(whatsapp.state, "unknown")
         self.assertIn("check with the gateway", whatsapp.reason)
+
+    def test_stale_reminder_is_asked_again_with_the_same_key(self):
+        with StubGateway([400]) as gateway:
+            self._use_gateway(gateway)
+            whatsapp = self._run()["whatsapp"]
+        whatsapp.write({"state": "sending", "claimed_date": datetime(2026, 2, 2, 10, 0)})
+        with StubGateway() as gateway:
+            # the gateway had taken it before the sender stopped
+            gateway.answers[whatsapp._idempotency_key()] = {"id": "msg-first"}
+            self._use_gateway(gateway)
+            self._send_queued("2026-02-02 11:00:00")
+        self.assertEqual(whatsapp.state, "sent")
+        self.assertEqual(whatsapp.external_ref, "msg-first")
+        self.assertEqual(gateway.messages, [], "asked again under its key: no second message")
 
     def test_claim_takes_a_reminder_once(self):
         with StubGateway([400]) as gateway:
