@@ -24,7 +24,19 @@ class CollectionSlackMessage(models.Model):
     """
 
     _name = "collection.slack.message"
+    _inherit = ["collection.action.guard"]
     _description = "Asset Recovery Slack Message"
+    # Only the queue (as superuser) says what became of a post.
+    _collection_action_fields = (
+        "ticket_id",
+        "text",
+        "state",
+        "attempts",
+        "next_attempt",
+        "claimed_date",
+        "last_error",
+        "sent_date",
+    )
     _order = "id desc"
 
     ticket_id = fields.Many2one(comodel_name="helpdesk.ticket", ondelete="cascade", index=True)
@@ -48,6 +60,10 @@ class CollectionSlackMessage(models.Model):
     claimed_date = fields.Datetime(readonly=True)
     last_error = fields.Char(readonly=True)
     sent_date = fields.Datetime(readonly=True)
+
+    def _collection_initial_values(self):
+        """Posts are queued by ``_enqueue`` (superuser); none is created already sent."""
+        return {} if self.env.su else {"state": "pending", "sent_date": False, "attempts": 0}
 
     @api.model
     def _text_for(self, case):

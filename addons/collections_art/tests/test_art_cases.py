@@ -386,6 +386,17 @@ class TestArtCases(CollectionsCommon):
         self.assertIn("404", message.last_error)
         self.assertEqual(len(slack.requests), 1)
 
+    def test_nobody_marks_a_slack_post_sent_by_hand(self):
+        self._run(61)
+        with freeze_time(at(61, 10)):
+            self._art_case().with_user(self.officer).action_art_post_slack()
+        message = self.env["collection.slack.message"].search(
+            [("ticket_id", "=", self._art_case().id)]
+        )
+        with self.assertRaisesRegex(UserError, "cannot be edited"):
+            message.with_user(self.art_manager).write({"state": "sent"})
+        self.assertEqual(message.state, "pending")
+
     def test_slack_post_left_claimed_is_not_posted_twice(self):
         Message = self.env["collection.slack.message"]
         self._run(61)

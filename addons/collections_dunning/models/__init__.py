@@ -6,13 +6,13 @@ from . import helpdesk_ticket_category
 from . import helpdesk_ticket_team
 from . import collection_policy
 from . import collection_policy_level
+from . import collection_action_guard
 from . import collection_reminder_step
 from . import collection_reminder
 from . import collection_channel_provider
 from . import collection_run
 from . import collection_run_log
 from . import collection_run_error
-from . import collection_action_guard
 from . import collection_case_mixin
 from . import collection_disposition
 from . import collection_reference

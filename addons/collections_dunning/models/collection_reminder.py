@@ -40,7 +40,26 @@ class CollectionReminder(models.Model):
     """
 
     _name = "collection.reminder"
+    _inherit = ["collection.action.guard"]
     _description = "Collection Reminder"
+    # What happened to a reminder is written by its senders only (the run, the
+    # hourly sender, the queues' and gateways' read-backs, all as superuser):
+    # nobody marks a reminder sent by editing it.
+    _collection_action_fields = (
+        "state",
+        "sent_date",
+        "claimed_date",
+        "attempt_count",
+        "next_attempt_date",
+        "recipient",
+        "message",
+        "reason",
+        "provider_id",
+        "external_ref",
+        "mail_id",
+        "sms_id",
+        "activity_id",
+    )
     _order = "due_date desc, id desc"
 
     ticket_id = fields.Many2one(
@@ -85,6 +104,13 @@ class CollectionReminder(models.Model):
         "UNIQUE(ticket_id, step_id)",
         "A reminder step is applied to a case once only.",
     )
+
+    def _collection_initial_values(self):
+        """A reminder someone creates by hand starts queued, with no outcome; the
+        run (superuser) logs steps as it decides them, skipped ones included."""
+        if self.env.su:
+            return {}
+        return {name: False for name in self._collection_action_fields} | {"state": "queued"}
 
     def _idempotency_key(self):
         """The key the gateway deduplicates on: the case and the step, so a rerun,

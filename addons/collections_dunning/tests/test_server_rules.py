@@ -3,7 +3,7 @@ from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.collections_dunning.channel_client import (
@@ -66,6 +66,35 @@ class TestServerRules(CollectionsCommon):
             "agency_id": agency.id,
             "collection_transfer_reason": "made up",
         }
+
+    def test_nobody_marks_a_reminder_sent_by_hand(self):
+        reminder = self.case.collection_reminder_ids[:1]
+        self.assertTrue(reminder)
+        before = reminder.read(["state", "sent_date", "external_ref"])[0]
+        with self.assertRaisesRegex(UserError, "cannot be edited"):
+            reminder.with_user(self.manager).write({"state": "sent", "external_ref": "fake"})
+        reminder.invalidate_recordset()
+        self.assertEqual(reminder.read(["state", "sent_date", "external_ref"])[0], before)
+        forged = (
+            self.env["collection.reminder"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "ticket_id": self.case.id,
+                    "step_id": self.env["collection.reminder.step"]
+                    .search(
+                        [("id", "not in", reminder.ticket_id.collection_reminder_ids.step_id.ids)],
+                        limit=1,
+                    )
+                    .id,
+                    "channel": "whatsapp",
+                    "due_date": "2026-02-02",
+                    "state": "sent",
+                    "sent_date": "2026-02-02 10:00:00",
+                }
+            )
+        )
+        self.assertEqual((forged.state, forged.sent_date), ("queued", False))
 
     def test_owned_fields_refused_on_write_for_every_role(self):
         self.assertTrue(self.case)
