@@ -12,6 +12,22 @@ class AccountMove(models.Model):
         "collection case per device.",
     )
 
+    @api.model
+    def _collection_overdue_domain(self, today=None):
+        """What Collections calls overdue: a posted customer invoice with something left to pay
+        after its due date (``today`` by default, in the user's time zone).
+
+        Written once here: the daily run, the case's open invoices and the customer's overdue
+        amount all read it, so a credit note or a partial payment counts the same everywhere.
+        """
+        today = today or fields.Date.context_today(self)
+        return [
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("amount_residual", ">", 0),
+            ("invoice_date_due", "<", today),
+        ]
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:

@@ -245,12 +245,7 @@ class CollectionRun(models.AbstractModel):
             self.env["account.move"]
             .sudo()
             ._read_group(
-                domain=[
-                    ("move_type", "=", "out_invoice"),
-                    ("state", "=", "posted"),
-                    ("amount_residual", ">", 0),
-                    ("invoice_date_due", "<", today),
-                ],
+                domain=self.env["account.move"]._collection_overdue_domain(today),
                 groupby=["company_id", "commercial_partner_id", "purifier_id"],
                 aggregates=["invoice_date_due:min", "amount_residual_signed:sum", "id:array_agg"],
             )

@@ -822,10 +822,7 @@ class HelpdeskTicket(models.Model):
             [
                 ("commercial_partner_id", "=", self.partner_id.commercial_partner_id.id),
                 ("company_id", "=", self.company_id.id),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("amount_residual", ">", 0),
-                ("invoice_date_due", "<", fields.Date.context_today(self)),
+                *ticket.env["account.move"]._collection_overdue_domain(),
             ]
         )
 

@@ -33,10 +33,7 @@ class ResPartner(models.Model):
                 domain=[
                     ("commercial_partner_id", "in", self.commercial_partner_id.ids),
                     ("company_id", "=", company.id),
-                    ("move_type", "=", "out_invoice"),
-                    ("state", "=", "posted"),
-                    ("amount_residual", ">", 0),
-                    ("invoice_date_due", "<", fields.Date.context_today(self)),
+                    *self.env["account.move"]._collection_overdue_domain(),
                 ],
                 groupby=["commercial_partner_id"],
                 aggregates=["amount_residual_signed:sum"],
