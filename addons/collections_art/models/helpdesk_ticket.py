@@ -2,20 +2,11 @@ from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.fields import Domain
-from odoo.tools import SQL
 
-SLA_STATES = [("pending", "Pending"), ("on_time", "On Time"), ("late", "Late")]
+from odoo.addons.collections_dunning.sla import SLA_STATES, sla_done, sla_search, sla_state
+
 # Issue 10: officers work with the overdue amount of their cases, as agents do.
 ART_FINANCE_GROUPS = "collections_dunning.group_collection_agent,collections_art.group_art_officer"
-
-
-def _sla_state(deadline, done, now):
-    if not deadline:
-        return False
-    if done:
-        return "on_time" if done <= deadline else "late"
-    return "late" if now > deadline else "pending"
 
 
 class HelpdeskTicket(models.Model):
@@ -96,57 +87,27 @@ class HelpdeskTicket(models.Model):
         "art_first_visit_date",
     )
     def _compute_art_sla_states(self):
+        """The SLA rule (collections_dunning's ``sla.py``) twice: validation is
+        done once the case is validated and the customer notified, the visit
+        SLA once the first field visit took place."""
         now = fields.Datetime.now()
         for ticket in self:
-            done = (
-                max(ticket.art_validated_date, ticket.art_notified_date)
-                if ticket.art_validated_date and ticket.art_notified_date
-                else False
+            ticket.art_validation_sla_state = sla_state(
+                ticket.art_validation_deadline,
+                sla_done(ticket.art_validated_date, ticket.art_notified_date),
+                now,
             )
-            ticket.art_validation_sla_state = _sla_state(ticket.art_validation_deadline, done, now)
-            ticket.art_visit_sla_state = _sla_state(
+            ticket.art_visit_sla_state = sla_state(
                 ticket.art_visit_deadline, ticket.art_first_visit_date, now
             )
 
-    def _art_sla_domain(self, operator, value, deadline_field, done_fields):
-        if operator not in ("in", "not in"):
-            return NotImplemented
-
-        def to_sql(model, alias, query):
-            deadline = model._field_to_sql(alias, deadline_field, query)
-            dones = [model._field_to_sql(alias, name, query) for name in done_fields]
-            missing = SQL(" OR ").join(SQL("%s IS NULL", done) for done in dones)
-            done = SQL("GREATEST(%s)", SQL(", ").join(dones))
-            now = fields.Datetime.now()
-            conditions = {
-                "pending": SQL(
-                    "(%s IS NOT NULL AND (%s) AND %s >= %s)", deadline, missing, deadline, now
-                ),
-                "on_time": SQL("(NOT (%s) AND %s <= %s)", missing, done, deadline),
-                "late": SQL(
-                    "(%s IS NOT NULL AND ((NOT (%s) AND %s > %s) OR ((%s) AND %s < %s)))",
-                    deadline,
-                    missing,
-                    done,
-                    deadline,
-                    missing,
-                    deadline,
-                    now,
-                ),
-            }
-            parts = [conditions[state] for state in value if state]
-            return SQL("(%s)", SQL(" OR ").join(parts)) if parts else SQL("FALSE")
-
-        domain = Domain.custom(to_sql=to_sql)
-        return domain if operator == "in" else ~domain
-
     def _search_art_validation_sla_state(self, operator, value):
-        return self._art_sla_domain(
+        return sla_search(
             operator, value, "art_validation_deadline", ["art_validated_date", "art_notified_date"]
         )
 
     def _search_art_visit_sla_state(self, operator, value):
-        return self._art_sla_domain(operator, value, "art_visit_deadline", ["art_first_visit_date"])
+        return sla_search(operator, value, "art_visit_deadline", ["art_first_visit_date"])
 
     def _collection_owned_fields(self):
         """Issue 10: the Asset Recovery dates, validator, alerts and source case are

@@ -1,6 +1,8 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from odoo.addons.collections_dunning.sla import SQL_NOW, sla_done_sql, sla_state_sql
+
 
 class CollectionArtSlaReport(models.Model):
     """The Asset Recovery deadlines kept or missed: 24 h validation and
@@ -38,25 +40,19 @@ class CollectionArtSlaReport(models.Model):
     visit_compliance = fields.Float(string="Visit Compliance (%)", readonly=True, aggregator="avg")
 
     def init(self):
+        """The SLA rule of collections_dunning's ``sla.py``, counted per month,
+        team and company for the validation and the first visit."""
         tools.drop_view_if_exists(self.env.cr, self._table)
-        now = SQL("now() AT TIME ZONE 'UTC'")
-        validated_in_time = SQL(
-            "t.art_validated_date <= t.art_validation_deadline "
-            "AND t.art_notified_date <= t.art_validation_deadline"
+        validation = (
+            SQL("t.art_validation_deadline"),
+            sla_done_sql(SQL("t.art_validated_date"), SQL("t.art_notified_date")),
+            SQL_NOW,
         )
-        validated_late = SQL(
-            "(t.art_validated_date > t.art_validation_deadline "
-            "OR t.art_notified_date > t.art_validation_deadline "
-            "OR ((t.art_validated_date IS NULL OR t.art_notified_date IS NULL) "
-            "AND t.art_validation_deadline < %s))",
-            now,
-        )
-        visited_in_time = SQL("t.art_first_visit_date <= t.art_visit_deadline")
-        visited_late = SQL(
-            "(t.art_first_visit_date > t.art_visit_deadline "
-            "OR (t.art_first_visit_date IS NULL AND t.art_visit_deadline < %s))",
-            now,
-        )
+        visit = (SQL("t.art_visit_deadline"), SQL("t.art_first_visit_date"), SQL_NOW)
+        validated_in_time = sla_state_sql("on_time", *validation)
+        validated_late = sla_state_sql("late", *validation)
+        visited_in_time = sla_state_sql("on_time", *visit)
+        visited_late = sla_state_sql("late", *visit)
         self.env.cr.execute(
             SQL(
                 """

@@ -33,6 +33,14 @@ from . import collection_campaign
 from . import collection_assignment_rule
 from . import res_users
 from . import collection_contact_guard
+from . import collection_ticket_owned_fields
+from . import collection_ticket_case
+from . import collection_ticket_desk
+from . import collection_ticket_purifier
+from . import collection_ticket_transfer
+from . import collection_ticket_callback
+from . import collection_ticket_tech_visit
+from . import collection_ticket_documents
 from . import helpdesk_ticket
 from . import mail_activity
 from . import mail_mail

@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
 
 
 class AccountMove(models.Model):
@@ -27,6 +28,59 @@ class AccountMove(models.Model):
             ("amount_residual", ">", 0),
             ("invoice_date_due", "<", today),
         ]
+
+    @api.model
+    def _collection_post_invoice(self, ticket, label, amount, **extra):
+        """Post, with sudo, a one-line untaxed customer invoice for a collection
+        case (a fee or a charge): callers checked who may act on the case."""
+        invoice = self.sudo().create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": ticket.partner_id.commercial_partner_id.id,
+                "company_id": ticket.company_id.id,
+                "invoice_origin": ticket.number,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": label,
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+                **extra,
+            }
+        )
+        invoice.action_post()
+        return invoice
+
+    @api.model
+    def _collection_post_pause_fee(self, ticket):
+        """Out of station: the service pause fee set in the Collections settings,
+        invoiced to the customer of ``ticket``."""
+        fee = ticket.company_id.collection_pause_fee
+        if fee <= 0:
+            raise UserError(self.env._("Set the service pause fee in the Collections settings."))
+        return self._collection_post_invoice(ticket, self.env._("Service pause fee"), fee)
+
+    def _collection_payment_links(self):
+        """Odoo's own payment link (account_payment) for each invoice: {invoice: url}."""
+        Wizard = self.env["payment.link.wizard"].sudo()
+        links = {}
+        for invoice in self:
+            wizard = Wizard.with_context(active_model="account.move", active_id=invoice.id).create(
+                {
+                    "res_model": "account.move",
+                    "res_id": invoice.id,
+                    "amount": invoice.amount_residual,
+                    "amount_max": invoice.amount_residual,
+                    "currency_id": invoice.currency_id.id,
+                    "partner_id": invoice.partner_id.id,
+                }
+            )
+            links[invoice] = wizard.link
+        return links
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 
 class CollectionAgencyPlacement(models.Model):
@@ -53,4 +53,38 @@ class CollectionAgencyPlacement(models.Model):
                 body=self.env._("Recalled from %s.", placement.agency_id.name),
                 subtype_xmlid="mail.mt_note",
             )
+        return True
+
+    @api.model
+    def _place_tickets(self, tickets, agency):
+        """Place the cases with an agency (recalling them from any other first)."""
+        today = fields.Date.context_today(self)
+        for ticket in tickets:
+            current = ticket.agency_placement_ids.filtered(lambda p: not p.date_end)
+            if current.agency_id == agency:
+                continue
+            current.action_recall()
+            self.create(
+                {
+                    "ticket_id": ticket.id,
+                    "agency_id": agency.id,
+                    "date_start": today,
+                    "amount_placed": ticket.amount_overdue or ticket.partner_overdue_amount,
+                }
+            )
+            ticket._collection_as_owner().agency_id = agency
+            ticket.message_post(
+                body=self.env._("Placed with %s.", agency.name), subtype_xmlid="mail.mt_note"
+            )
+
+    @api.model
+    def _recall_tickets(self, tickets):
+        """Take the cases back from their agency (collection managers, as placing them)."""
+        if not self.env.user.has_group("collections_dunning.group_collection_manager"):
+            raise AccessError(
+                self.env._("Only a collections manager recalls a case from an agency.")
+            )
+        tickets.check_access("write")
+        tickets.agency_placement_ids.filtered(lambda p: not p.date_end).action_recall()
+        tickets._collection_as_owner().agency_id = False
         return True

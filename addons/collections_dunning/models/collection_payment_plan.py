@@ -167,6 +167,27 @@ class CollectionPaymentPlan(models.Model):
             "target": "new",
         }
 
+    @api.model
+    def _action_new_for(self, ticket, is_refinancing):
+        """A new plan over what ``ticket`` has overdue, in a dialog; nothing is
+        saved until the agent computes the instalments or starts it."""
+        ticket.ensure_one()
+        return {
+            "name": self.env._("Refinancing Plan")
+            if is_refinancing
+            else self.env._("Payment Plan"),
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_ticket_id": ticket.id,
+                "default_amount_total": ticket.amount_overdue or ticket.partner_overdue_amount,
+                "default_is_refinancing": is_refinancing,
+            },
+        }
+
     def _check_draft(self):
         """Rule: only a draft plan is started; a running, completed, broken or
         cancelled plan never restarts (its start date decides which payments

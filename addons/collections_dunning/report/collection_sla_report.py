@@ -1,6 +1,8 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from ..sla import SQL_NOW, sla_state_sql
+
 
 class CollectionSlaReport(models.Model):
     """The 30-minute callback promise: kept or not, per month and team."""
@@ -23,32 +25,31 @@ class CollectionSlaReport(models.Model):
     compliance = fields.Float(string="Compliance (%)", readonly=True, aggregator="avg")
 
     def init(self):
+        """The SLA rule of ``sla.py``, counted per month, team and company."""
         tools.drop_view_if_exists(self.env.cr, self._table)
+        deadline, contact = SQL("t.callback_deadline"), SQL("t.first_contact_date")
+        on_time = sla_state_sql("on_time", deadline, contact, SQL_NOW)
         self.env.cr.execute(
             SQL(
                 """
-                CREATE VIEW %s AS (
+                CREATE VIEW %(table)s AS (
                     SELECT MIN(t.id) AS id,
                            date_trunc('month', t.callback_deadline)::date AS month,
                            t.team_id, t.company_id,
                            COUNT(*) AS callback_count,
-                           COUNT(*) FILTER (WHERE t.first_contact_date <= t.callback_deadline)
-                               AS on_time_count,
-                           COUNT(*) FILTER (WHERE t.first_contact_date > t.callback_deadline
-                               OR (t.first_contact_date IS NULL
-                                   AND t.callback_deadline < now() AT TIME ZONE 'UTC'))
-                               AS late_count,
-                           COUNT(*) FILTER (WHERE t.first_contact_date IS NULL
-                               AND t.callback_deadline >= now() AT TIME ZONE 'UTC')
-                               AS pending_count,
-                           ROUND(100.0 * COUNT(*) FILTER (
-                               WHERE t.first_contact_date <= t.callback_deadline) / COUNT(*), 2)
+                           COUNT(*) FILTER (WHERE %(on_time)s) AS on_time_count,
+                           COUNT(*) FILTER (WHERE %(late)s) AS late_count,
+                           COUNT(*) FILTER (WHERE %(pending)s) AS pending_count,
+                           ROUND(100.0 * COUNT(*) FILTER (WHERE %(on_time)s) / COUNT(*), 2)
                                AS compliance
                       FROM helpdesk_ticket t
                      WHERE t.callback_deadline IS NOT NULL
                      GROUP BY 2, 3, 4
                 )
                 """,
-                SQL.identifier(self._table),
+                table=SQL.identifier(self._table),
+                on_time=on_time,
+                late=sla_state_sql("late", deadline, contact, SQL_NOW),
+                pending=sla_state_sql("pending", deadline, contact, SQL_NOW),
             )
         )
