@@ -69,7 +69,7 @@ class CollectionAgencyPlacement(models.Model):
                     "ticket_id": ticket.id,
                     "agency_id": agency.id,
                     "date_start": today,
-                    "amount_placed": ticket.amount_overdue or ticket.partner_overdue_amount,
+                    "amount_placed": self._collection_case_overdue(ticket),
                 }
             )
             ticket._collection_as_owner().agency_id = agency

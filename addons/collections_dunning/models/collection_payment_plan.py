@@ -183,7 +183,7 @@ class CollectionPaymentPlan(models.Model):
             "target": "new",
             "context": {
                 "default_ticket_id": ticket.id,
-                "default_amount_total": ticket.amount_overdue or ticket.partner_overdue_amount,
+                "default_amount_total": self._collection_case_overdue(ticket),
                 "default_is_refinancing": is_refinancing,
             },
         }

@@ -53,7 +53,9 @@ class CollectionTicketDesk(models.AbstractModel):
                 {
                     "ticket_id": self.id,
                     "reason_id": (interaction.resolution_id or interaction.reason_id).id,
-                    "amount_overdue": self.amount_overdue or self.partner_overdue_amount,
+                    "amount_overdue": self.env["collection.settlement"]._collection_case_overdue(
+                        self
+                    ),
                     "note": interaction.note,
                 }
             )
