@@ -225,6 +225,26 @@ class CollectionChannelProvider(models.Model):
         self._circuit_record()
         return "sent", None, ref
 
+    @api.model
+    def _send_case_whatsapp(self, case, text, reference):
+        """Rule: a one-off WhatsApp message about a case (a legal notice, a
+        recovery notification) goes to the customer's phone, as E.164, through
+        the WhatsApp provider of the case's company, with ``_send_text``'s
+        failure handling (circuit, contact rules, gateway errors) for all.
+
+        :return: (state, reason, number): ``no_number`` without a valid phone
+            number, ``no_provider`` when the company has no WhatsApp provider,
+            else what ``_send_text`` says (``manual`` for a by-hand provider).
+        """
+        number = case.partner_id._phone_format(fname="phone")
+        if not number:
+            return "no_number", self.env._("no valid phone number"), number
+        provider = self.sudo()._for_channel(case.company_id, "whatsapp")
+        if not provider:
+            return "no_provider", self.env._("no WhatsApp provider"), number
+        state, reason, _ref = provider._send_text(case, number, text, reference)
+        return state, reason, number
+
     def _safe_reason(self, error):
         """Issue 10: the text of a delivery error as agents may read it (the reminder's
         ``reason``, the chatter): without the gateway's URL or token."""
