@@ -83,7 +83,7 @@ class CollectionsCommon(BaseCommon, MockSmtplibCase):
         cls.team_support.user_ids = [Command.set([cls.support_team_user.id])]
 
     @contextmanager
-    def assertRaisesRollback(self, exception, regex):
+    def assertRefused(self, exception, regex):
         """Like ``assertRaisesRegex``, but through Odoo's ``assertRaises``, which
         rolls the refused call back to a savepoint as a request would be (the
         stock ``assertRaisesRegex`` does not): what follows checks that nothing
