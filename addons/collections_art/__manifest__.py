@@ -14,9 +14,13 @@
         "security/collections_art_security.xml",
         "security/ir.model.access.csv",
         "data/helpdesk_data.xml",
-        "report/legal_notice_report.xml",
         "views/collection_art_visit_views.xml",
+        "views/collection_legal_notice_views.xml",
+        "views/helpdesk_ticket_views.xml",
+        "views/res_config_settings_views.xml",
+        "report/legal_notice_report.xml",
         "report/collection_art_sla_report_views.xml",
+        "views/collections_art_menus.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -95,74 +95,97 @@ class CollectionLegalNotice(models.Model):
 
     def _send(self):
         """Render the PDF, send it by email and WhatsApp, start the response window."""
+        self._check_can_send()
+        now = fields.Datetime.now()
+        for notice in self:
+            notice._start_response_window(now)
+            notice._attach_pdf()
+            notice._send_email()
+            whatsapp = notice._send_whatsapp_copy()
+            notice._log_issued(whatsapp)
+        return self
+
+    def _check_can_send(self):
+        """Rule: a notice goes out once, and only to a customer the contact rules
+        let us email (opt-outs, hours)."""
         if any(notice.state != "draft" for notice in self):
             raise UserError(self.env._("This legal notice was already sent."))
         self.ticket_id._collection_check_contact("email", self.env._("The legal notice"))
-        now = fields.Datetime.now()
-        for notice in self:
-            case = notice.ticket_id
-            notice._collection_action_write(
-                {
-                    "state": "sent",
-                    "sent_date": now,
-                    "amount_overdue": case.amount_overdue or case.partner_overdue_amount,
-                    "response_deadline": fields.Date.context_today(notice, now)
-                    + timedelta(days=case.company_id.art_notice_days),
-                }
-            )
-            pdf, _type = self.env["ir.actions.report"]._render_qweb_pdf(
-                "collections_art.action_report_legal_notice", notice.ids
-            )
-            attachment = self.env["ir.attachment"].create(
-                {
-                    "name": f"{notice.name}.pdf",
-                    "type": "binary",
-                    "raw": pdf,
-                    "res_model": case._name,
-                    "res_id": case.id,
-                    "mimetype": "application/pdf",
-                }
-            )
-            notice._collection_action_write({"attachment_id": attachment.id})
-            template = self.env.ref("collections_art.mail_template_legal_notice")
-            template.sudo().send_mail(
-                notice.id, email_values={"attachment_ids": [notice.attachment_id.id]}
-            )
-            provider = (
-                self.env["collection.channel.provider"]
-                .sudo()
-                ._for_channel(case.company_id, "whatsapp")
-            )
-            number = case.partner_id._phone_format(fname="phone")
-            whatsapp = self.env._("no valid phone number")
-            if provider and number:
-                state, reason, _ref = provider._send_text(
-                    case,
-                    number,
-                    self.env._(
-                        "Legal notice: %(amount)s is overdue. Answer by %(date)s to avoid legal "
-                        "action (ref %(case)s).",
-                        amount=notice.amount_overdue,
-                        date=notice.response_deadline,
-                        case=case.number,
-                    ),
-                    f"legal-notice-{notice.id}",
-                )
-                whatsapp = self.env._("sent") if state == "sent" else reason
-            elif number:
-                whatsapp = self.env._("no WhatsApp provider")
-            case.sudo().write({"stage_id": self.env.ref("collections_art.stage_legal").id})
-            # what became of the WhatsApp copy is said, not dropped
-            case._message_log(
-                body=self.env._(
-                    "Legal notice issued (its email queued); answer expected by %(date)s. "
-                    "WhatsApp copy: %(whatsapp)s.",
-                    date=notice.response_deadline,
-                    whatsapp=whatsapp,
-                ),
-                attachment_ids=notice.attachment_id.ids,
-            )
-        return self
+
+    def _start_response_window(self, now):
+        """Rule: the customer has the company's ``art_notice_days`` from the day the
+        notice is sent to answer; the amount it claims is the case's overdue amount
+        (the customer's, when the case itself shows none)."""
+        self.ensure_one()
+        case = self.ticket_id
+        self._collection_action_write(
+            {
+                "state": "sent",
+                "sent_date": now,
+                "amount_overdue": case.amount_overdue or case.partner_overdue_amount,
+                "response_deadline": fields.Date.context_today(self, now)
+                + timedelta(days=case.company_id.art_notice_days),
+            }
+        )
+
+    def _attach_pdf(self):
+        """The notice's PDF, kept on the case."""
+        self.ensure_one()
+        case = self.ticket_id
+        pdf, _type = self.env["ir.actions.report"]._render_qweb_pdf(
+            "collections_art.action_report_legal_notice", self.ids
+        )
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": f"{self.name}.pdf",
+                "type": "binary",
+                "raw": pdf,
+                "res_model": case._name,
+                "res_id": case.id,
+                "mimetype": "application/pdf",
+            }
+        )
+        self._collection_action_write({"attachment_id": attachment.id})
+
+    def _send_email(self):
+        """The notice by email, its PDF attached (queued in Odoo's mail queue)."""
+        self.ensure_one()
+        template = self.env.ref("collections_art.mail_template_legal_notice")
+        template.sudo().send_mail(self.id, email_values={"attachment_ids": [self.attachment_id.id]})
+
+    def _send_whatsapp_copy(self):
+        """A WhatsApp copy through the company's provider; returns what became of
+        it, as the chatter says it."""
+        self.ensure_one()
+        case = self.ticket_id
+        state, reason, _number = self.env["collection.channel.provider"]._send_case_whatsapp(
+            case,
+            self.env._(
+                "Legal notice: %(amount)s is overdue. Answer by %(date)s to avoid legal "
+                "action (ref %(case)s).",
+                amount=self.amount_overdue,
+                date=self.response_deadline,
+                case=case.number,
+            ),
+            f"legal-notice-{self.id}",
+        )
+        return self.env._("sent") if state == "sent" else reason
+
+    def _log_issued(self, whatsapp):
+        """The case moves to the legal stage; what became of the WhatsApp copy is
+        said, not dropped."""
+        self.ensure_one()
+        case = self.ticket_id
+        case.sudo().write({"stage_id": self.env.ref("collections_art.stage_legal").id})
+        case._message_log(
+            body=self.env._(
+                "Legal notice issued (its email queued); answer expected by %(date)s. "
+                "WhatsApp copy: %(whatsapp)s.",
+                date=self.response_deadline,
+                whatsapp=whatsapp,
+            ),
+            attachment_ids=self.attachment_id.ids,
+        )
 
     def _answered_since_sent(self):
         """Notices whose customer paid something or was in contact since the notice."""

@@ -264,28 +264,23 @@ class HelpdeskTicket(models.Model):
         text = self.env.ref("collections_art.sms_template_recovery_notification")._render_field(
             "body", self.ids, compute_lang=True
         )[self.id]
-        number = self.partner_id._phone_format(fname="phone")
-        provider = (
-            self.env["collection.channel.provider"].sudo()._for_channel(self.company_id, "whatsapp")
+        state, reason, number = self.env["collection.channel.provider"]._send_case_whatsapp(
+            self, text, f"art-notification-{self.id}"
         )
         vals = {"art_notification_mail_id": mail.id}
-        whatsapp_sent = False
-        if not number:
+        whatsapp_sent = state == "sent"
+        if state == "no_number":
             self._message_log(
                 body=self.env._(
                     "WhatsApp recovery notification not sent: %s has no valid phone number.",
                     self.partner_id.display_name,
                 )
             )
-        elif not provider or provider.provider_type == "manual":
+        elif state in ("no_provider", "manual"):
             vals["art_notification_activity_id"] = self._art_hand_notification_to_officer(
                 number, text
             ).id
         else:
-            state, reason, _ref = provider._send_text(
-                self, number, text, f"art-notification-{self.id}"
-            )
-            whatsapp_sent = state == "sent"
             self._message_log(
                 body=self.env._("WhatsApp recovery notification sent to %s.", number)
                 if whatsapp_sent
@@ -333,9 +328,8 @@ class HelpdeskTicket(models.Model):
 
     def action_art_send_legal_notice(self):
         self._art_check_case()
-        notices = self.env["collection.legal.notice"]
         for case in self:
-            notices |= notices.create({"ticket_id": case.id})._send()
+            self.env["collection.legal.notice"].create({"ticket_id": case.id})._send()
         return True
 
     def action_art_post_slack(self):

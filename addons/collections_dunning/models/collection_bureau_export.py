@@ -89,41 +89,12 @@ class CollectionBureauExport(models.Model):
         return rows
 
     def action_export(self):
+        """Log the accounts to report for the period, attach their CSV and
+        download it."""
         self.ensure_one()
-        if self.state != "draft":
-            raise UserError(self.env._("This export was already made."))
-        if self.is_correction and not self.partner_ids:
-            raise UserError(self.env._("Choose the accounts the correction is for."))
+        self._check_exportable()
         period = self.period.replace(day=1)
-        Line = self.env["collection.bureau.export.line"]
-        already = set()
-        if not self.is_correction:
-            already = {
-                partner.id
-                for (partner,) in Line._read_group(
-                    [
-                        ("period", "=", period),
-                        ("is_correction", "=", False),
-                        ("company_id", "=", self.company_id.id),
-                    ],
-                    ["partner_id"],
-                )
-            }
-        lines = []
-        for partner, dpd, amount, oldest_due, tickets in self._reportable():
-            if partner.id in already:
-                continue
-            lines.append(
-                Command.create(
-                    {
-                        "partner_id": partner.id,
-                        "ticket_id": tickets[:1].id,
-                        "dpd": dpd,
-                        "amount_overdue": amount,
-                        "oldest_due_date": oldest_due,
-                    }
-                )
-            )
+        lines = self._new_line_commands(period)
         if not lines:
             raise UserError(
                 self.env._(
@@ -140,20 +111,66 @@ class CollectionBureauExport(models.Model):
                 "user_id": self.env.user.id,
             }
         )
+        self._attach_csv()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{self.attachment_id.id}?download=true",
+            "target": "self",
+        }
+
+    def _check_exportable(self):
+        """Rule: an export is made once; a correction names the accounts it corrects."""
+        if self.state != "draft":
+            raise UserError(self.env._("This export was already made."))
+        if self.is_correction and not self.partner_ids:
+            raise UserError(self.env._("Choose the accounts the correction is for."))
+
+    def _already_reported(self, period):
+        """Rule: no account is reported twice for the same period unless corrected:
+        ids of the customers a regular export of ``period`` already holds (none
+        for a correction)."""
+        if self.is_correction:
+            return set()
+        return {
+            partner.id
+            for (partner,) in self.env["collection.bureau.export.line"]._read_group(
+                [
+                    ("period", "=", period),
+                    ("is_correction", "=", False),
+                    ("company_id", "=", self.company_id.id),
+                ],
+                ["partner_id"],
+            )
+        }
+
+    def _new_line_commands(self, period):
+        """One line per reportable customer not reported yet for ``period``."""
+        already = self._already_reported(period)
+        return [
+            Command.create(
+                {
+                    "partner_id": partner.id,
+                    "ticket_id": tickets[:1].id,
+                    "dpd": dpd,
+                    "amount_overdue": amount,
+                    "oldest_due_date": oldest_due,
+                }
+            )
+            for partner, dpd, amount, oldest_due, tickets in self._reportable()
+            if partner.id not in already
+        ]
+
+    def _attach_csv(self):
+        """The CSV file, kept on the export."""
         self.attachment_id = self.env["ir.attachment"].create(
             {
-                "name": f"credit-bureau-{period.strftime('%Y-%m')}-{self.id}.csv",
+                "name": f"credit-bureau-{self.period.strftime('%Y-%m')}-{self.id}.csv",
                 "datas": base64.b64encode(self._csv().encode()),
                 "res_model": self._name,
                 "res_id": self.id,
                 "mimetype": "text/csv",
             }
         )
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{self.attachment_id.id}?download=true",
-            "target": "self",
-        }
 
     @api.model
     def _csv_cell(self, column, value):

@@ -1,21 +1,13 @@
-import hmac
-import logging
-from datetime import timedelta
 from urllib.parse import urlencode
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .. import twilio_voice, whatsapp_cloud
 from ..bounds import check_bounds
-from ..channel_client import ChannelDeliveryError, JsonChannelClient, check_gateway_url, redact
-
-_logger = logging.getLogger(__name__)
+from ..channel_client import ChannelDeliveryError, check_gateway_url, redact
 
 # Which channel each gateway can serve.
 GATEWAY_CHANNELS = {"whatsapp_cloud": "whatsapp", "twilio_voice": "ivr"}
-# Status a gateway reports -> how far along a message is: reports only move forward.
-STATUS_RANK = {"sent": 1, "delivered": 2, "read": 3}
 
 
 # Delivery settings a real gateway needs, and no more: a longer wait or more
@@ -44,9 +36,19 @@ class CollectionChannelProvider(models.Model):
     and, where its API can say what became of a message, ``_lookup_<type>``.
     A gateway that keeps failing opens a circuit: its reminders wait, and the
     run goes on without calling it, until the cool-down is over.
+
+    Each backend's specifics live in its own mixin (``collection.http.json.gateway``,
+    ``collection.whatsapp.gateway``, ``collection.twilio.gateway``), the circuit
+    in ``collection.gateway.circuit``; this model chooses, sends and records.
     """
 
     _name = "collection.channel.provider"
+    _inherit = [
+        "collection.gateway.circuit",
+        "collection.http.json.gateway",
+        "collection.whatsapp.gateway",
+        "collection.twilio.gateway",
+    ]
     _description = "Collection Channel Provider"
     _order = "sequence, id"
 
@@ -84,26 +86,6 @@ class CollectionChannelProvider(models.Model):
         help="Leave empty to call Meta (https://graph.facebook.com/v21.0) or Twilio "
         "(https://api.twilio.com) directly; set it for a proxy or a test server.",
     )
-    whatsapp_phone_number_id = fields.Char(
-        string="Phone Number ID", help="The WhatsApp business phone number's ID at Meta."
-    )
-    whatsapp_text_template = fields.Char(
-        string="Template for Notices",
-        help="Approved template with one body variable, used for messages outside the "
-        "reminder steps (notices, notifications). Without it they are not sent.",
-    )
-    whatsapp_text_template_lang = fields.Char(string="Notice Template Language", default="en")
-    app_secret = fields.Char(
-        groups="base.group_system", help="Meta app secret: checks the webhooks' signature."
-    )
-    verify_token = fields.Char(
-        groups="base.group_system",
-        help="Any secret string, entered in Meta's webhook settings too.",
-    )
-    twilio_account_sid = fields.Char(string="Account SID")
-    twilio_from_number = fields.Char(
-        string="From Number", help="The Twilio number calls come from, in E.164 (+1…)."
-    )
     webhook_url = fields.Char(
         compute="_compute_webhook_url",
         help="Where the gateway reports what became of each message (and customers' "
@@ -114,21 +96,6 @@ class CollectionChannelProvider(models.Model):
     backoff = fields.Float(
         default=60.0,
         help="Seconds before the first retry (0 to 60); doubled for each next one.",
-    )
-    circuit_threshold = fields.Integer(
-        string="Failures Before Pausing",
-        default=5,
-        help="Consecutive time-outs or server errors after which the gateway is no "
-        "longer called until the cool-down is over.",
-    )
-    circuit_cooldown = fields.Integer(
-        string="Pause (minutes)",
-        default=15,
-        help="How long the gateway is left alone once it kept failing.",
-    )
-    consecutive_failures = fields.Integer(readonly=True)
-    circuit_open_until = fields.Datetime(
-        string="Paused Until", readonly=True, help="Set while the gateway is left alone."
     )
 
     @api.constrains("url", "api_base_url")
@@ -228,40 +195,6 @@ class CollectionChannelProvider(models.Model):
         return lookup(reminders) if lookup else {}
 
     # ------------------------------------------------------------------
-    # Circuit breaker
-    # ------------------------------------------------------------------
-
-    def _circuit_open(self):
-        self.ensure_one()
-        return bool(self.circuit_open_until and self.circuit_open_until > fields.Datetime.now())
-
-    def _circuit_record(self, error=None):
-        """Count consecutive gateway failures (time-outs, 429, 5xx; a refused
-        message is the message's fault, not the gateway's) and pause the gateway
-        once they reach the threshold; a success closes the circuit."""
-        self.ensure_one()
-        if not error:
-            if self.consecutive_failures or self.circuit_open_until:
-                self.write({"consecutive_failures": 0, "circuit_open_until": False})
-            return
-        if not error.retryable:
-            return
-        failures = self.consecutive_failures + 1
-        vals = {"consecutive_failures": failures}
-        if failures >= self.circuit_threshold:
-            vals["circuit_open_until"] = fields.Datetime.now() + timedelta(
-                minutes=self.circuit_cooldown
-            )
-        self.write(vals)
-
-    def _circuit_reason(self):
-        return self.env._(
-            "Waiting: %(provider)s kept failing and is paused until %(until)s.",
-            provider=self.name,
-            until=fields.Datetime.to_string(self.circuit_open_until),
-        )
-
-    # ------------------------------------------------------------------
     # Sending one message outside the reminder steps
     # ------------------------------------------------------------------
 
@@ -292,42 +225,35 @@ class CollectionChannelProvider(models.Model):
         self._circuit_record()
         return "sent", None, ref
 
+    @api.model
+    def _send_case_whatsapp(self, case, text, reference):
+        """Rule: a one-off WhatsApp message about a case (a legal notice, a
+        recovery notification) goes to the customer's phone, as E.164, through
+        the WhatsApp provider of the case's company, with ``_send_text``'s
+        failure handling (circuit, contact rules, gateway errors) for all.
+
+        :return: (state, reason, number): ``no_number`` without a valid phone
+            number, ``no_provider`` when the company has no WhatsApp provider,
+            else what ``_send_text`` says (``manual`` for a by-hand provider).
+        """
+        number = case.partner_id._phone_format(fname="phone")
+        if not number:
+            return "no_number", self.env._("no valid phone number"), number
+        provider = self.sudo()._for_channel(case.company_id, "whatsapp")
+        if not provider:
+            return "no_provider", self.env._("no WhatsApp provider"), number
+        state, reason, _ref = provider._send_text(case, number, text, reference)
+        return state, reason, number
+
     def _safe_reason(self, error):
         """Issue 10: the text of a delivery error as agents may read it (the reminder's
         ``reason``, the chatter): without the gateway's URL or token."""
         provider = self.sudo()
         return redact(error, provider.url, provider.api_base_url, provider.token)
 
-    def _send_text_http_json(self, ticket, number, text, reference):
-        payload = {
-            "channel": self.channel,
-            "to": number,
-            "message": text,
-            "reference": reference,
-            "case": ticket.number,
-        }
-        answer = self._client().send(payload, idempotency_key=reference)
-        return str(answer.get("id") or "")
-
-    def _send_text_whatsapp_cloud(self, ticket, number, text, reference):
-        """Outside the customer's 24-hour window WhatsApp only takes templates: a
-        one-off text goes as the single variable of the provider's notice template."""
-        if not self.whatsapp_text_template:
-            raise ChannelDeliveryError(
-                self.env._("set the template for notices on the channel provider %s", self.name)
-            )
-        return self._whatsapp_client().send_template(
-            number, self.whatsapp_text_template, self.whatsapp_text_template_lang, [text], reference
-        )
-
-    def _send_text_twilio_voice(self, ticket, number, text, reference):
-        return self._twilio_client().create_call(
-            number, self.twilio_from_number, twilio_voice.say_twiml(text)
-        )
-
-    def _client(self):
-        self.ensure_one()
-        return JsonChannelClient(self.sudo().url, token=self.sudo().token, timeout=self.timeout)
+    # ------------------------------------------------------------------
+    # Delivering reminders, one claim at a time
+    # ------------------------------------------------------------------
 
     def _deliver_each(self, reminders, send_one):
         """Claim one, save the claim, call, save the answer, then the next: a
@@ -360,234 +286,6 @@ class CollectionChannelProvider(models.Model):
                 self._circuit_record()
             # An outside call cannot be rolled back: save each answer (in the cron).
             Run._checkpoint()
-
-    def _http_json_send(self, client, reminder, text):
-        """One message to the JSON gateway, keyed by the reminder's idempotency key."""
-        key = reminder._idempotency_key()
-        payload = {
-            "channel": reminder.channel,
-            "to": reminder.recipient,
-            "message": text,
-            "reference": key,
-            "case": reminder.ticket_id.number,
-        }
-        return str(client.send(payload, idempotency_key=key).get("id") or "")
-
-    def _deliver_http_json(self, reminders, messages):
-        client = self._client()
-        self._deliver_each(
-            reminders,
-            lambda reminder: self._http_json_send(client, reminder, messages[reminder.id]),
-        )
-
-    def _lookup_http_json(self, reminders):
-        """The JSON gateway honours the idempotency key: asking again with the same
-        key returns its first answer if it got the message, or sends it now if it
-        did not: one message either way. Those it cannot answer for stay unknown."""
-        client = self._client()
-        found = {}
-        for reminder in reminders.filtered("message"):
-            try:
-                ref = self._http_json_send(client, reminder, reminder.message)
-            except ChannelDeliveryError:
-                continue
-            found[reminder.id] = ("sent", None, ref)
-        return found
-
-    # ------------------------------------------------------------------
-    # WhatsApp Business Cloud API
-    # ------------------------------------------------------------------
-
-    def _whatsapp_client(self):
-        self.ensure_one()
-        return whatsapp_cloud.WhatsAppCloudClient(
-            self.api_base_url,
-            self.whatsapp_phone_number_id,
-            self.sudo().token,
-            timeout=self.timeout,
-        )
-
-    def _deliver_whatsapp_cloud(self, reminders, messages):
-        """Each reminder goes as its step's approved template, the parameters
-        rendered on the case; the idempotency key rides in
-        ``biz_opaque_callback_data``."""
-        ready = reminders._fail_without_whatsapp_template()
-        parameters = ready._whatsapp_parameters()
-        ready = ready.filtered(lambda r: r.id in parameters)
-        if not ready:
-            return
-        client = self._whatsapp_client()
-
-        def send_one(reminder):
-            step = reminder.step_id
-            return client.send_template(
-                reminder.recipient,
-                step.whatsapp_template_name,
-                step.whatsapp_template_lang,
-                parameters[reminder.id],
-                reminder._idempotency_key(),
-            )
-
-        self._deliver_each(ready, send_one)
-
-    def _whatsapp_verify_subscription(self, mode, token, challenge):
-        """Meta's endpoint check: the challenge echoed when the verify token
-        matches, else None."""
-        self.ensure_one()
-        secret = self.sudo().verify_token
-        if mode == "subscribe" and secret and token and challenge:
-            if hmac.compare_digest(secret.encode(), token.encode()):
-                return challenge
-        return None
-
-    def _whatsapp_signature_ok(self, raw_body, header):
-        self.ensure_one()
-        return whatsapp_cloud.signature_is_valid(self.sudo().app_secret, raw_body, header)
-
-    def _whatsapp_process_webhook(self, payload):
-        """Apply a signed webhook: message statuses move reminders, customers'
-        messages land on their cases."""
-        self.ensure_one()
-        for value in whatsapp_cloud.webhook_changes(payload):
-            reports = {}
-            for status in value.get("statuses") or []:
-                state = status.get("status")
-                if status.get("id") and state in (*STATUS_RANK, "failed"):
-                    reports[status["id"]] = (state, self._whatsapp_failure_reason(status))
-            if reports:
-                self.env["collection.reminder"]._apply_status_reports(self, reports)
-            for message in value.get("messages") or []:
-                self._whatsapp_receive(message)
-
-    def _whatsapp_failure_reason(self, status):
-        if status.get("status") != "failed":
-            return None
-        errors = status.get("errors") or [{}]
-        title = errors[0].get("title") or errors[0].get("message")
-        return self.env._(
-            "WhatsApp could not deliver the message (code %(code)s): %(title)s",
-            code=errors[0].get("code"),
-            title=title or self.env._("no reason given"),
-        )
-
-    def _whatsapp_receive(self, message):
-        """A customer's message lands in the chatter of their open collection
-        case, posted as from the customer; Meta's retries post it once."""
-        wamid = message.get("id")
-        message_id = f"<{wamid}@whatsapp.collections>"
-        if not wamid or self.env["mail.message"].search_count(
-            [("message_id", "=", message_id)], limit=1
-        ):
-            return
-        case, partner = self._whatsapp_case_of(message)
-        if not case:
-            _logger.info("WhatsApp message %s matches no open collection case", wamid)
-            return
-        case.message_post(
-            body=whatsapp_cloud.message_text(message),
-            author_id=partner.id,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-            message_id=message_id,
-        )
-
-    def _whatsapp_case_of(self, message):
-        """The open case a customer's message is about: the case of the reminder
-        it replies to, else the newest open case of the customer whose phone is
-        the sender's number (normalised, in the provider's company)."""
-        Ticket = self.env["helpdesk.ticket"]
-        replied_to = (message.get("context") or {}).get("id")
-        if replied_to:
-            reminder = self.env["collection.reminder"].search(
-                [("external_ref", "=", replied_to), ("provider_id", "=", self.id)], limit=1
-            )
-            if reminder and not reminder.ticket_id.stage_id.closed:
-                return reminder.ticket_id, reminder.ticket_id.partner_id
-        number = "+" + whatsapp_cloud.wa_number(message.get("from"))
-        company_domain = [("company_id", "in", [self.company_id.id, False])]
-        partners = self.env["res.partner"].search(
-            [("phone_sanitized", "=", number), *(company_domain if self.company_id else [])]
-        )
-        if not partners:
-            return Ticket, partners
-        case_domain = [
-            ("collection_case", "=", True),
-            ("commercial_partner_id", "in", partners.commercial_partner_id.ids),
-            ("stage_id.closed", "=", False),
-        ]
-        if self.company_id:
-            case_domain.append(("company_id", "=", self.company_id.id))
-        case = Ticket.search(case_domain, order="id desc", limit=1)
-        author = partners.filtered(lambda p: p in case.partner_id) or partners[:1]
-        return case, author[:1]
-
-    # ------------------------------------------------------------------
-    # Twilio Programmable Voice
-    # ------------------------------------------------------------------
-
-    def _twilio_client(self):
-        self.ensure_one()
-        return twilio_voice.TwilioVoiceClient(
-            self.api_base_url, self.twilio_account_sid, self.sudo().token, timeout=self.timeout
-        )
-
-    def _ivr_menu_text(self):
-        return self.env._("Press 1 to get a payment link, press 2 to speak to an agent.")
-
-    def _deliver_twilio_voice(self, reminders, messages):
-        """One call per reminder: the text read out, then the one-key menu; the
-        key presses and the call's end come back to the Twilio webhook."""
-        client = self._twilio_client()
-
-        def send_one(reminder):
-            url = self._webhook_url("twilio", reminder=reminder.id)
-            twiml = twilio_voice.reminder_twiml(messages[reminder.id], url, self._ivr_menu_text())
-            return client.create_call(
-                reminder.recipient, self.twilio_from_number, twiml, status_callback=url
-            )
-
-        self._deliver_each(reminders, send_one)
-
-    def _twilio_signature_ok(self, urls, params, signature):
-        self.ensure_one()
-        return twilio_voice.signature_is_valid(self.sudo().token, urls, params, signature)
-
-    def _twilio_call_status(self, call_sid, call_status):
-        """The end of a call: completed is delivered, busy / no answer / failed /
-        canceled is failed with that status as the reason."""
-        state = twilio_voice.CALL_STATES.get(call_status)
-        if not call_sid or not state:
-            return
-        reason = (
-            self.env._("The call ended without an answer: %s.", call_status)
-            if state == "failed"
-            else None
-        )
-        self.env["collection.reminder"]._apply_status_reports(self, {call_sid: (state, reason)})
-
-    def _twilio_key_pressed(self, reminder, digits):
-        """What the customer's key does: 1 sends the case's payment link, 2 asks
-        the case's agent to call back; anything else hears the menu again.
-        Returns the TwiML to play."""
-        self.ensure_one()
-        case = reminder.ticket_id
-        action_url = self._webhook_url("twilio", reminder=reminder.id)
-        if digits == "1" and case._ivr_send_payment_link():
-            return twilio_voice.say_twiml(
-                self.env._("We have sent you a payment link. Thank you, goodbye.")
-            )
-        if digits == "1":
-            return twilio_voice.say_twiml(
-                self.env._("There is nothing to pay on this account. Goodbye.")
-            )
-        if digits == "2":
-            case._ivr_request_callback()
-            return twilio_voice.say_twiml(
-                self.env._("An agent will call you back shortly. Goodbye.")
-            )
-        return twilio_voice.say_twiml(
-            self.env._("Sorry, that is not an option."), action_url, self._ivr_menu_text()
-        )
 
     # ------------------------------------------------------------------
     # Webhooks

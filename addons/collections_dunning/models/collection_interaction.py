@@ -1,10 +1,7 @@
 from datetime import timedelta
 
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import format_datetime
 
 from .collection_reminder import ATTEMPT_STATES
 
@@ -25,7 +22,11 @@ class CollectionInteraction(models.Model):
     """One logged contact (or attempt) with a customer, with its 3-layer disposition."""
 
     _name = "collection.interaction"
-    _inherit = ["collection.case.mixin", "collection.action.guard"]
+    _inherit = [
+        "collection.case.mixin",
+        "collection.action.guard",
+        "collection.interaction.follow.up",
+    ]
     _description = "Collection Interaction"
     _order = "date desc, id desc"
     # What happened, when and by whom is the audit trail of a contact: nobody
@@ -239,77 +240,8 @@ class CollectionInteraction(models.Model):
                 )
             )
 
-    def _summary(self):
-        self.ensure_one()
-        channels = dict(INTERACTION_CHANNELS)
-        layers = " → ".join((self.status_id | self.reason_id | self.resolution_id).mapped("name"))
-        who = self.reference_id.display_name if self.reference_id else self.partner_id.name
-        return self.env._(
-            "%(channel)s (%(direction)s) with %(who)s by %(agent)s: %(layers)s",
-            channel=channels[self.channel],
-            direction=self.direction,
-            who=who,
-            agent=self.user_id.name,
-            layers=layers,
-        )
-
-    def _apply_follow_ups(self):
-        """What a disposition sets in motion: promise, callback, flags, settlement."""
-        Promise = self.env["collection.promise"].sudo()
-        for interaction in self:
-            ticket = interaction.ticket_id
-            chosen = interaction.status_id | interaction.reason_id | interaction.resolution_id
-            lines = [interaction._summary()]
-            if interaction.is_override:
-                lines.append(self.env._("Contact rule override: %s", interaction.override_reason))
-            if interaction.requires_promise:
-                promise = Promise.create(
-                    {
-                        "ticket_id": ticket.id,
-                        "interaction_id": interaction.id,
-                        "user_id": interaction.user_id.id,
-                        "amount": interaction.promise_amount,
-                        "date": interaction.promise_date,
-                        "start_date": interaction.date.date(),
-                    }
-                )
-                interaction._collection_action_write({"promise_id": promise.id})
-                lines.append(
-                    self.env._(
-                        "Promise to pay %(amount)s by %(date)s.",
-                        amount=promise.amount,
-                        date=promise.date,
-                    )
-                )
-            if interaction.requires_callback:
-                ticket.activity_schedule(
-                    "collections_dunning.mail_activity_type_callback",
-                    date_deadline=fields.Date.context_today(ticket, interaction.callback_date),
-                    summary=self.env._(
-                        "Call back at %s",
-                        format_datetime(self.env, interaction.callback_date, dt_format="short"),
-                    ),
-                    user_id=interaction.user_id.id,
-                )
-            if interaction.note:
-                lines.append(interaction.note)
-            ticket.message_post(
-                body=Markup("<br/>").join(lines),
-                subtype_xmlid="mail.mt_note",
-                attachment_ids=interaction.attachment_ids.ids,
-            )
-            if any(chosen.mapped("opens_settlement")):
-                ticket._collection_open_settlement(interaction)
-            if any(chosen.mapped("closes_case")):
-                closed = ticket.team_id._get_applicable_stages().filtered("closed")[:1]
-                if closed:
-                    ticket.stage_id = closed
-        self.ticket_id._collection_register_contact_dates(self)
-        for company, interactions in self.grouped("company_id").items():
-            interactions.partner_id._collection_update_flags(company)
-
     @api.model
-    def _attempts_since(self, partners, since, channels=None, company=None):
+    def _attempts_since(self, partners, since, company=None):
         """Outbound attempts per (partner, channel) since a date: logged contacts and
         automated reminders that went out, in two grouped queries; only those of
         ``company``'s cases when given."""
@@ -345,9 +277,4 @@ class CollectionInteraction(models.Model):
             )
         ):
             counts[(partner.id, channel)] = counts.get((partner.id, channel), 0) + count
-        if channels:
-            counts = {key: count for key, count in counts.items() if key[1] in channels}
         return counts
-
-    def _window_start(self, days):
-        return fields.Datetime.now() - timedelta(days=days)

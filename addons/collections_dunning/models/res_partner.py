@@ -7,7 +7,9 @@ from odoo.tools import SQL
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    # The flags' seed rules live in collection.partner.flags.
+    _inherit = ["res.partner", "collection.partner.flags"]
 
     collection_policy_id = fields.Many2one(
         comodel_name="collection.policy",
@@ -168,124 +170,6 @@ class ResPartner(models.Model):
             )
         )
         return dict(self.env.cr.fetchall())
-
-    def _collection_update_flags(self, company=None):
-        """Set the unreachable and uncooperative flags of ``company`` from its logged
-        contacts, promises and reminders, in a handful of grouped queries. Without a
-        company: for each company in which these customers have a collection case."""
-        partners = self.commercial_partner_id
-        if not partners:
-            return
-        if company is None:
-            cases = (
-                self.env["helpdesk.ticket"]
-                .sudo()
-                ._read_group(
-                    [
-                        ("commercial_partner_id", "in", partners.ids),
-                        ("is_collection_ticket", "=", True),
-                    ],
-                    ["company_id"],
-                    ["commercial_partner_id:recordset"],
-                )
-            )
-            for case_company, case_partners in cases:
-                if case_company:
-                    case_partners._collection_update_flags(case_company)
-            return
-        partners = partners.with_company(company)
-        Interaction = self.env["collection.interaction"].sudo()
-        in_company = [("partner_id", "in", partners.ids), ("company_id", "=", company.id)]
-        counts = {}
-        for flag in ("marks_refusal", "marks_false_claim"):
-            domain = in_company + [
-                "|",
-                (f"reason_id.{flag}", "=", True),
-                (f"resolution_id.{flag}", "=", True),
-            ]
-            counts[flag] = {
-                partner.id: count
-                for partner, count in Interaction._read_group(domain, ["partner_id"], ["__count"])
-            }
-        broken = {
-            partner.id: count
-            for partner, count in self.env["collection.promise"]
-            .sudo()
-            ._read_group(in_company + [("state", "=", "broken")], ["partner_id"], ["__count"])
-        }
-        since = fields.Datetime.now() - timedelta(days=company.collection_unreachable_days)
-        attempts = Interaction._attempts_since(partners, since, company=company)
-        reached = {
-            partner.id
-            for (partner,) in Interaction._read_group(
-                in_company
-                + [
-                    ("date", ">=", since),
-                    "|",
-                    ("is_contact", "=", True),
-                    ("direction", "=", "inbound"),
-                ],
-                ["partner_id"],
-            )
-        }
-        co_subscribers = {
-            partner.id
-            for (partner,) in self.env["collection.reference"]
-            .sudo()
-            ._read_group(
-                [
-                    ("partner_id", "in", partners.ids),
-                    ("company_id", "in", [company.id, False]),
-                    ("is_co_subscriber", "=", True),
-                ],
-                ["partner_id"],
-            )
-        }
-        co_attempts = {
-            partner.id: count
-            for partner, count in Interaction._read_group(
-                in_company
-                + [
-                    ("date", ">=", since),
-                    ("direction", "=", "outbound"),
-                    ("reference_id.is_co_subscriber", "=", True),
-                ],
-                ["partner_id"],
-                ["__count"],
-            )
-        }
-        needed = company.collection_unreachable_attempts
-        flags = {}
-        for partner in partners:
-            uncooperative = bool(
-                counts["marks_refusal"].get(partner.id)
-                or counts["marks_false_claim"].get(partner.id)
-                or broken.get(partner.id, 0) >= company.collection_broken_promises
-            )
-            unreachable = (
-                partner.id not in reached
-                and all(
-                    attempts.get((partner.id, channel), 0) >= needed
-                    for channel in ("whatsapp", "email", "call")
-                )
-                and (partner.id not in co_subscribers or co_attempts.get(partner.id, 0) >= needed)
-            )
-            flags.setdefault((unreachable, uncooperative), partners.browse())
-            flags[(unreachable, uncooperative)] |= partner
-        for (unreachable, uncooperative), group in flags.items():
-            changed = group.filtered(
-                lambda p, u=unreachable, c=uncooperative: (
-                    p.collection_unreachable != u or p.collection_uncooperative != c
-                )
-            )
-            if changed:
-                # with_company: company-dependent values are written for ``company``.
-                changed.sudo().with_company(company).write(
-                    {
-                        "collection_unreachable": unreachable,
-                        "collection_uncooperative": uncooperative,
-                    }
-                )
 
 
 def _hour_label(value):

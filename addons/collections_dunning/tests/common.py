@@ -83,9 +83,11 @@ class CollectionsCommon(BaseCommon, MockSmtplibCase):
         cls.team_support.user_ids = [Command.set([cls.support_team_user.id])]
 
     @contextmanager
-    def assertRaisesRegex(self, exception, regex):
-        """unittest's version skips Odoo's savepoint: a refused write would stay
-        in the test transaction and hide whether "nothing is half-written"."""
+    def assertRefused(self, exception, regex):
+        """Like ``assertRaisesRegex``, but through Odoo's ``assertRaises``, which
+        rolls the refused call back to a savepoint as a request would be (the
+        stock ``assertRaisesRegex`` does not): what follows checks that nothing
+        stayed half-written."""
         with self.assertRaises(exception) as catcher:
             yield catcher
         self.assertRegex(str(catcher.exception), regex)

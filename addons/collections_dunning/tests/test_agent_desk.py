@@ -68,11 +68,11 @@ class TestAgentDesk(CollectionsCommon):
         self.assertEqual(resolution.layer, 3)
 
     def test_layer_must_hang_under_the_layer_above(self):
-        with self.assertRaisesRegex(ValidationError, "parent must be of layer 2"):
+        with self.assertRefused(ValidationError, "parent must be of layer 2"):
             self.env["collection.disposition"].create(
                 {"name": "Odd", "code": "odd", "layer": 3, "parent_id": self.d("contacted").id}
             )
-        with self.assertRaisesRegex(ValidationError, "has no parent"):
+        with self.assertRefused(ValidationError, "has no parent"):
             self.env["collection.disposition"].create(
                 {"name": "Odd", "code": "odd", "layer": 1, "parent_id": self.d("contacted").id}
             )
@@ -80,7 +80,7 @@ class TestAgentDesk(CollectionsCommon):
     def test_resolution_under_wrong_reason_is_refused(self):
         ticket = self._case_ticket()
         with freeze_time(day(2)):
-            with self.assertRaisesRegex(ValidationError, "does not belong to the reason"):
+            with self.assertRefused(ValidationError, "does not belong to the reason"):
                 self._log(
                     ticket,
                     "contacted",
@@ -89,7 +89,7 @@ class TestAgentDesk(CollectionsCommon):
                     promise_date=DUE + timedelta(days=5),
                     promise_amount=100,
                 )
-            with self.assertRaisesRegex(ValidationError, "does not belong to the status"):
+            with self.assertRefused(ValidationError, "does not belong to the status"):
                 self._log(
                     ticket, "not_contacted", "contacted_dispute", "contacted_dispute_escalated"
                 )
@@ -338,7 +338,7 @@ class TestAgentDesk(CollectionsCommon):
         ticket = self._case_ticket()
         self.customer.tz = "Asia/Kolkata"
         with freeze_time(day(2, 15)):  # 20:30 in Kolkata
-            with self.assertRaisesRegex(
+            with self.assertRefused(
                 UserError, r"outside contact hours \(08:00-19:00, Asia/Kolkata\)"
             ):
                 self._log(ticket, "contacted", "contacted_dispute", "contacted_dispute_escalated")

@@ -49,7 +49,7 @@ class TestPolicy(CollectionsCommon):
 
     def test_editing_one_level_into_a_gap_is_refused(self):
         policy = self._policy(("A", 1, 10), ("B", 11, 0))
-        with self.assertRaisesRegex(ValidationError, "belong to no level"):
+        with self.assertRefused(ValidationError, "belong to no level"):
             policy.level_ids.filtered(lambda lvl: lvl.code == "A").dpd_to = 8
         self.env.invalidate_all()
         self.assertEqual(policy.level_ids.sorted("dpd_from")[0].dpd_to, 10)

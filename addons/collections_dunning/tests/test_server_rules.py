@@ -270,7 +270,7 @@ class TestServerRules(CollectionsCommon):
         provider = self._provider()
         for url in ("http://gw.example.com/send", "ftp://gw.example.com", "gw.example.com"):
             with self.subTest(url=url):
-                with self.assertRaisesRegex(ValidationError, "refused"):
+                with self.assertRefused(ValidationError, "refused"):
                     provider.with_user(self.manager).write({"url": url})
         self.assertEqual(provider.url, "https://gw.example.com/send")
         self.assertEqual(provider.token, "tok-1")
@@ -330,11 +330,11 @@ class TestServerRules(CollectionsCommon):
         for name, (low, high) in COLLECTION_SETTING_BOUNDS.items():
             for value in (low - 1, high + 1):
                 with self.subTest(field=name, value=value):
-                    with self.assertRaisesRegex(ValidationError, "must be between"):
+                    with self.assertRefused(ValidationError, "must be between"):
                         self.company.write({name: value})
         self.company.invalidate_recordset()
         self.assertEqual(self.company.read(list(COLLECTION_SETTING_BOUNDS))[0], before)
-        with self.assertRaisesRegex(ValidationError, "Attempts Cap"):
+        with self.assertRefused(ValidationError, "Attempts Cap"):
             self.env["res.config.settings"].create({"collection_attempt_cap": 0}).execute()
 
     def test_policy_bounds(self):

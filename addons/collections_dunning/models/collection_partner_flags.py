@@ -1,0 +1,200 @@
+from datetime import timedelta
+
+from odoo import fields, models
+
+
+class CollectionPartnerFlags(models.AbstractModel):
+    """The unreachable and uncooperative flags of a customer, per company, and
+    the seed rules that set them: one method per rule, each run as one grouped
+    query over all the customers at once. Mixed into ``res.partner``."""
+
+    _name = "collection.partner.flags"
+    _description = "Collection Customer Flags"
+
+    def _collection_update_flags(self, company=None):
+        """Set the unreachable and uncooperative flags of ``company`` from its logged
+        contacts, promises and reminders, in a handful of grouped queries (one per
+        seed rule). Without a company: for each company in which these customers
+        have a collection case."""
+        partners = self.commercial_partner_id
+        if not partners:
+            return
+        if company is None:
+            for case_company, case_partners in partners._collection_case_companies():
+                case_partners._collection_update_flags(case_company)
+            return
+        partners = partners.with_company(company)
+        uncooperative = (
+            partners._collection_refused_to_pay(company)
+            | partners._collection_claimed_false_payment(company)
+            | partners._collection_broke_promises(company)
+        )
+        since = fields.Datetime.now() - timedelta(days=company.collection_unreachable_days)
+        unreachable = partners._collection_unanswered_on_each_channel(
+            company, since
+        ) & partners._collection_unanswered_co_subscribers(company, since)
+        partners._collection_write_flags(company, unreachable, uncooperative)
+
+    def _collection_case_companies(self):
+        """[(company, partners)] of the companies in which these customers have a
+        collection case."""
+        cases = (
+            self.env["helpdesk.ticket"]
+            .sudo()
+            ._read_group(
+                [
+                    ("commercial_partner_id", "in", self.ids),
+                    ("is_collection_ticket", "=", True),
+                ],
+                ["company_id"],
+                ["commercial_partner_id:recordset"],
+            )
+        )
+        return [(company, partners) for company, partners in cases if company]
+
+    def _collection_partners_with_disposition(self, company, flag):
+        """Ids of these customers with a logged contact of ``company`` whose reason
+        or resolution carries ``flag`` (a disposition's ``marks_*`` boolean)."""
+        domain = [
+            ("partner_id", "in", self.ids),
+            ("company_id", "=", company.id),
+            "|",
+            (f"reason_id.{flag}", "=", True),
+            (f"resolution_id.{flag}", "=", True),
+        ]
+        Interaction = self.env["collection.interaction"].sudo()
+        return {
+            partner.id
+            for partner, _count in Interaction._read_group(domain, ["partner_id"], ["__count"])
+        }
+
+    def _collection_refused_to_pay(self, company):
+        """Seed rule "uncooperative: explicitly refused to pay": a logged contact
+        whose disposition marks a refusal makes the customer uncooperative."""
+        return self._collection_partners_with_disposition(company, "marks_refusal")
+
+    def _collection_claimed_false_payment(self, company):
+        """Seed rule "uncooperative: claimed a payment that was verified not to
+        exist": a logged contact whose disposition marks a false claim."""
+        return self._collection_partners_with_disposition(company, "marks_false_claim")
+
+    def _collection_broke_promises(self, company):
+        """Seed rule "uncooperative: broke N promises" (N = the company's
+        ``collection_broken_promises``): counted over all the customer's broken
+        promises in the company."""
+        rows = (
+            self.env["collection.promise"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "in", self.ids),
+                    ("company_id", "=", company.id),
+                    ("state", "=", "broken"),
+                ],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        broken = {partner.id: count for partner, count in rows}
+        return {
+            partner.id
+            for partner in self
+            if broken.get(partner.id, 0) >= company.collection_broken_promises
+        }
+
+    def _collection_unanswered_on_each_channel(self, company, since):
+        """Seed rule "unreachable after N attempts on each channel within D days"
+        (N = ``collection_unreachable_attempts``, D = ``collection_unreachable_days``,
+        e.g. 3 attempts within 20 days): at least N outbound attempts by WhatsApp,
+        by email and by call since ``since``, and no contact made nor any inbound
+        message in that time."""
+        Interaction = self.env["collection.interaction"].sudo()
+        attempts = Interaction._attempts_since(self, since, company=company)
+        reached = {
+            partner.id
+            for (partner,) in Interaction._read_group(
+                [
+                    ("partner_id", "in", self.ids),
+                    ("company_id", "=", company.id),
+                    ("date", ">=", since),
+                    "|",
+                    ("is_contact", "=", True),
+                    ("direction", "=", "inbound"),
+                ],
+                ["partner_id"],
+            )
+        }
+        needed = company.collection_unreachable_attempts
+        return {
+            partner.id
+            for partner in self
+            if partner.id not in reached
+            and all(
+                attempts.get((partner.id, channel), 0) >= needed
+                for channel in ("whatsapp", "email", "call")
+            )
+        }
+
+    def _collection_unanswered_co_subscribers(self, company, since):
+        """Seed rule "unreachable ... and co-subscriber attempts": a customer with
+        co-subscriber references is unreachable only once N outbound attempts were
+        made on those references too within the window. Returns the ids of these
+        customers that pass (those without co-subscribers always do)."""
+        co_subscribers = {
+            partner.id
+            for (partner,) in self.env["collection.reference"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "in", self.ids),
+                    ("company_id", "in", [company.id, False]),
+                    ("is_co_subscriber", "=", True),
+                ],
+                ["partner_id"],
+            )
+        }
+        co_attempts = {
+            partner.id: count
+            for partner, count in self.env["collection.interaction"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "in", self.ids),
+                    ("company_id", "=", company.id),
+                    ("date", ">=", since),
+                    ("direction", "=", "outbound"),
+                    ("reference_id.is_co_subscriber", "=", True),
+                ],
+                ["partner_id"],
+                ["__count"],
+            )
+        }
+        needed = company.collection_unreachable_attempts
+        return {
+            partner.id
+            for partner in self
+            if partner.id not in co_subscribers or co_attempts.get(partner.id, 0) >= needed
+        }
+
+    def _collection_write_flags(self, company, unreachable, uncooperative):
+        """Write the flags of ``company`` ({partner ids} of each) where they
+        changed, one write per combination."""
+        flags = {}
+        for partner in self:
+            key = (partner.id in unreachable, partner.id in uncooperative)
+            flags.setdefault(key, self.browse())
+            flags[key] |= partner
+        for (is_unreachable, is_uncooperative), group in flags.items():
+            changed = group.filtered(
+                lambda p, u=is_unreachable, c=is_uncooperative: (
+                    p.collection_unreachable != u or p.collection_uncooperative != c
+                )
+            )
+            if changed:
+                # with_company: company-dependent values are written for ``company``.
+                changed.sudo().with_company(company).write(
+                    {
+                        "collection_unreachable": is_unreachable,
+                        "collection_uncooperative": is_uncooperative,
+                    }
+                )
