@@ -31,8 +31,11 @@ class AccountMove(models.Model):
 
     @api.model
     def _collection_post_invoice(self, ticket, label, amount, **extra):
-        """Post, with sudo, a one-line untaxed customer invoice for a collection
-        case (a fee or a charge): callers checked who may act on the case."""
+        """Rule: what a collection case bills on its own (penal charges, a service pause
+        fee) is one posted customer invoice with one untaxed line of ``amount``, to the
+        case's commercial partner, in the case's company, with the case's number as its
+        origin. Posted with sudo (agents bill without accounting rights): callers checked
+        who may act on the case."""
         invoice = self.sudo().create(
             {
                 "move_type": "out_invoice",
