@@ -79,9 +79,11 @@ class TestRunPerformance(CollectionsCommon):
         self.assertEqual(states, expected | {("whatsapp", "manual")})
 
     # The run log, a savepoint per batch, flags per company, the claim of each
-    # channel's reminders and the agents' to-dos: a fixed cost per batch.
+    # channel's reminders and the agents' to-dos: a fixed cost per batch. (The
+    # daily run was pinned at 108: its bulk updates no longer drop the whole
+    # model's cache, only the fields they write, so nothing is read twice.)
     OPEN_QUERIES = 100
-    DAILY_QUERIES = 108
+    DAILY_QUERIES = 105
 
     def test_query_count_3_customers(self):
         self._measure(3)
