@@ -137,13 +137,15 @@ class HelpdeskTicket(models.Model):
         # An Asset Recovery case is opened by the hand-over, not by Support.
         return super()._collection_is_handover() and not self.art_source_ticket_id
 
-    def _collection_escalate_to_art(self):
-        res = super()._collection_escalate_to_art()
-        self._art_open_cases()
+    def _collection_hand_over(self):
+        """Cases handed over to an Asset Recovery team get an Asset Recovery case."""
+        res = super()._collection_hand_over()
+        self.filtered("collection_level_id.hand_over_team_id.is_art_team")._art_open_cases()
         return res
 
     def _art_open_cases(self):
-        """Open an Asset Recovery case for each collection case that has none open."""
+        """Open an Asset Recovery case for each collection case that has none open,
+        in the Asset Recovery team its level hands it over to (else its company's)."""
         sources = self.filtered(
             lambda ticket: not ticket.art_case_ids.filtered(lambda case: not case.stage_id.closed)
         )
@@ -152,8 +154,9 @@ class HelpdeskTicket(models.Model):
         now = fields.Datetime.now()
         stage_received = self.env.ref("collections_art.stage_received")
         vals_list = []
-        for company, tickets in sources.grouped("company_id").items():
-            team = company.art_team_id
+        for (company, team), tickets in sources.grouped(
+            lambda ticket: (ticket.company_id, ticket._art_hand_over_team())
+        ).items():
             if not team:
                 continue
             officers = team._collection_assign_agents(len(tickets))
@@ -188,6 +191,13 @@ class HelpdeskTicket(models.Model):
             )
         cases._art_post_urgent()
         return cases
+
+    def _art_hand_over_team(self):
+        """The Asset Recovery team a case is handed to: its level's hand-over team
+        when that is an Asset Recovery team, else its company's."""
+        self.ensure_one()
+        team = self.collection_level_id.hand_over_team_id
+        return team if team.is_art_team else self.company_id.art_team_id
 
     def _art_is_urgent(self):
         self.ensure_one()

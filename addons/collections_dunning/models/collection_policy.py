@@ -138,7 +138,11 @@ class CollectionPolicy(models.Model):
         return self.penal_rate / 100.0 / days
 
     def _level_for_dpd(self, dpd):
-        """The level of this policy that a case ``dpd`` days past due belongs to."""
+        """Rule (Collection SOP, Workflow Process): "The collection process is
+        divided into various stages, depending on how long an account has been
+        overdue" (Level 1: 1 to 6 days, Level 2: 7 to 60, Level 3: more than 60).
+        Returns the level of this policy that a case ``dpd`` days past due belongs
+        to; the levels cover the days without gap or overlap."""
         self.ensure_one()
         for level in self.level_ids:
             if level.dpd_from <= dpd and (not level.dpd_to or dpd <= level.dpd_to):
@@ -147,5 +151,6 @@ class CollectionPolicy(models.Model):
 
     @api.model
     def _cron_run(self):
-        """Daily run: refresh days past due, move cases, send due reminders, escalate."""
+        """Daily run: refresh days past due, move cases, hand cases over, send due
+        reminders (the steps of ``collection.run``)."""
         return self.env["collection.run"]._run(fields.Date.context_today(self))

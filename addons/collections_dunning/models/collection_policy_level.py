@@ -30,9 +30,11 @@ class CollectionPolicyLevel(models.Model):
         domain="[('is_collection_team', '=', True)]",
         help="Team that owns the cases of this level; the company's Collections team when empty.",
     )
-    escalate_to_art = fields.Boolean(
-        string="Escalate to Asset Recovery",
-        help="A case entering this level is handed over to the Asset Recovery Team.",
+    hand_over_team_id = fields.Many2one(
+        comodel_name="helpdesk.ticket.team",
+        string="Hand over to",
+        help="A case entering this level is handed over to this team, which takes the "
+        "next steps (e.g. asset recovery); the case stays with its own team.",
     )
     step_ids = fields.One2many(
         comodel_name="collection.reminder.step",

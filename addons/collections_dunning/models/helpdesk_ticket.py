@@ -266,19 +266,21 @@ class HelpdeskTicket(models.Model):
         """Place the cases with an agency (recalling them from any other first)."""
         self.env["collection.agency.placement"]._place_tickets(self, agency)
 
-    def _collection_escalate_to_art(self):
-        """Hand cases over to the Asset Recovery Team.
+    def _collection_hand_over(self):
+        """Hand cases over to the next team: their level's ``hand_over_team_id``.
 
-        Called by the daily run, in the same run, for cases entering a level
-        flagged for escalation. This records the hand-over on the agent's case;
-        the Asset Recovery add-on overrides it to open its own case.
+        Called by the daily run, in the same run, for cases entering a level that
+        names a team to hand over to. This records the hand-over on the agent's
+        case; an add-on that runs the next team's work (Asset Recovery) overrides
+        it to open that team's own case.
         """
         today = fields.Date.context_today(self)
         self._collection_as_owner().write({"collection_escalation_date": today})
         self._message_log_batch(
             bodies={
                 ticket.id: self.env._(
-                    "Escalated to the Asset Recovery Team: %(dpd)s days past due (%(level)s).",
+                    "Handed over to %(team)s: %(dpd)s days past due (%(level)s).",
+                    team=ticket.collection_level_id.hand_over_team_id.display_name,
                     dpd=ticket.collection_dpd,
                     level=ticket.collection_level_id.display_name,
                 )

@@ -3,8 +3,11 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
+
+from odoo.addons.collections_dunning import bulk_sql
 
 from .common import CollectionsCommon
 
@@ -26,6 +29,9 @@ class TestDpdEngine(CollectionsCommon):
             code: cls.env.ref(f"collections_dunning.policy_sop_{code.lower()}")
             for code in ("L1", "L2", "L3")
         }
+        # L3 hands its cases over to a next team (Asset Recovery sets its own)
+        cls.next_team = cls.env["helpdesk.ticket.team"].create({"name": "Next Team"})
+        cls.level["L3"].hand_over_team_id = cls.next_team
         cls.customer.write({"phone": "080 4000 1234", "country_id": cls.env.ref("base.in").id})
         with freeze_time(DUE):
             cls.invoice = cls._create_invoice(cls.customer, DUE, 1200.0)
@@ -75,10 +81,10 @@ class TestDpdEngine(CollectionsCommon):
         }  # fmt: skip
         self.assertEqual(self._sent(), expected)
         self.assertEqual(len(case.collection_reminder_ids), len(expected))
-        # Handed to the Asset Recovery Team the day it entered L3, once.
+        # Handed over to L3's next team the day it entered L3, once.
         self.assertEqual(case.collection_escalation_date, day(61))
         notes = case.message_ids.mapped("body")
-        self.assertEqual(sum("Escalated to the Asset Recovery Team" in b for b in notes), 1)
+        self.assertEqual(sum("Handed over to Next Team" in b for b in notes), 1)
         # What reached the real queues.
         sms = self.env["sms.sms"].search([("partner_id", "=", self.customer.id)])
         self.assertEqual(len(sms), 4)
@@ -287,8 +293,60 @@ class TestDpdEngine(CollectionsCommon):
 
     def test_case_numbers_come_from_helpdesk_sequence(self):
         self.env.invalidate_all()  # the sequence's own fields are read after reserving
-        numbers = self.env["collection.run"]._reserve_numbers(3)
+        numbers = bulk_sql.reserve_numbers(self.env, "helpdesk.ticket.sequence", 3)
         self.assertEqual(len(set(numbers)), 3)
         self.assertTrue(all(number.startswith("HT") for number in numbers))
         ticket = self._create_ticket()
         self.assertGreater(ticket.number, max(numbers))
+
+    def test_level_without_hand_over_team_hands_nothing_over(self):
+        self.level["L3"].hand_over_team_id = False
+        self._run(61)
+        case = self._case()
+        self.assertEqual(case.collection_level_id, self.level["L3"])
+        self.assertFalse(case.collection_escalation_date)
+
+    def test_pending_orm_values_do_not_overwrite_the_run(self):
+        """The run's bulk SQL flushes before it writes: a value still pending in
+        the ORM is written first, and the run's value is the one that stays."""
+        self._run(2)
+        case = self._case()
+        owner = case.sudo()._collection_as_owner()
+        self.env.flush_all()
+        # pending ORM writes of fields the run then writes in bulk
+        owner.write(
+            {
+                "collection_dpd": 99,
+                "amount_overdue": 1.0,
+                "next_reminder_date": day(99),
+                "overdue_invoice_ids": [Command.clear()],
+            }
+        )
+        self._run(3)
+        self.env.invalidate_all()
+        self.assertEqual(case.collection_dpd, 3)
+        self.assertEqual(case.amount_overdue, 1200.0)
+        self.assertEqual(case.overdue_invoice_ids, self.invoice)
+        self.assertEqual(case.next_reminder_date, day(5), "the L1 follow-up, 3 days in")
+
+    def test_bulk_update_flushes_before_and_invalidates_after(self):
+        """A pending ORM value is written before the statement, never over it; the
+        cache reads the statement's value."""
+        case = self._create_ticket()
+        owner = case.sudo()._collection_as_owner()
+        owner.write({"next_reminder_date": day(1), "collection_dpd": 5})
+        Ticket = self.env["helpdesk.ticket"].sudo()
+        bulk_sql.update_rows(Ticket, {case.id: {"next_reminder_date": day(9)}}, none_keeps=False)
+        self.assertEqual(case.next_reminder_date, day(9))
+        bulk_sql.update_rows(Ticket, {case.id: {"collection_dpd": None}})
+        self.assertEqual(case.collection_dpd, 5, "None keeps the stored value")
+        self.env.flush_all()
+        self.env.invalidate_all()
+        self.assertEqual(case.next_reminder_date, day(9))
+        self.assertEqual(case.collection_dpd, 5)
+        owner.write({"overdue_invoice_ids": [Command.clear()]})
+        bulk_sql.replace_many2many(Ticket, "overdue_invoice_ids", {case.id: self.invoice.ids})
+        self.assertEqual(case.overdue_invoice_ids, self.invoice)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        self.assertEqual(case.overdue_invoice_ids, self.invoice)

@@ -25,9 +25,11 @@ class TestPolicy(CollectionsCommon):
         policy = self.env.ref("collections_dunning.policy_sop")
         self.assertTrue(policy.is_default)
         self.assertEqual(
-            [(lvl.code, lvl.dpd_from, lvl.dpd_to, lvl.escalate_to_art) for lvl in policy.level_ids],
-            [("L1", 1, 6, False), ("L2", 7, 60, False), ("L3", 61, 0, True)],
+            [(lvl.code, lvl.dpd_from, lvl.dpd_to) for lvl in policy.level_ids],
+            [("L1", 1, 6), ("L2", 7, 60), ("L3", 61, 0)],
         )
+        # only the add-on that runs the next team's work names it (Asset Recovery)
+        self.assertFalse(policy.level_ids[:2].hand_over_team_id)
         self.assertEqual(policy._level_for_dpd(6).code, "L1")
         self.assertEqual(policy._level_for_dpd(7).code, "L2")
         self.assertEqual(policy._level_for_dpd(60).code, "L2")
@@ -91,3 +93,10 @@ class TestPolicy(CollectionsCommon):
         )
         self.assertEqual(lending._level_for_dpd(7).code, "D3")
         self.assertEqual(lending._level_for_dpd(90).code, "D5")
+
+    def test_seeded_l3_hands_over_to_asset_recovery_when_installed(self):
+        team = self.env.ref("collections_art.helpdesk_team_art", raise_if_not_found=False)
+        if not team:
+            self.skipTest("Asset Recovery is not installed")
+        level = self.env.ref("collections_dunning.policy_sop_l3")
+        self.assertEqual(level.hand_over_team_id, team)

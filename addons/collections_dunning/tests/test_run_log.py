@@ -104,3 +104,11 @@ class TestRunLog(CollectionsCommon):
         log = self._run(2)
         self.assertTrue(log.with_user(self.manager).has_access("read"))
         self.assertFalse(log.with_user(self.agent_1).has_access("read"))
+
+    def test_every_step_of_the_run_is_a_method(self):
+        """Add-ons extend the run by naming their steps: each name is a method."""
+        Run = self.env["collection.run"]
+        steps = Run._run_steps() + Run._batch_steps()
+        self.assertEqual(len(steps), len(set(steps)))
+        for step in steps:
+            self.assertTrue(callable(getattr(Run, step, None)), step)

@@ -79,9 +79,12 @@ class TestRunPerformance(CollectionsCommon):
         self.assertEqual(states, expected | {("whatsapp", "manual")})
 
     # The run log, a savepoint per batch, flags per company, the claim of each
-    # channel's reminders and the agents' to-dos: a fixed cost per batch.
+    # channel's reminders and the agents' to-dos: a fixed cost per batch. (The
+    # daily run was pinned at 108: the bulk updates of the reminders and of the
+    # log no longer drop their whole model's cache, only the fields they write,
+    # so the reminders' states are not read again.)
     OPEN_QUERIES = 100
-    DAILY_QUERIES = 108
+    DAILY_QUERIES = 105
 
     def test_query_count_3_customers(self):
         self._measure(3)

@@ -1,0 +1,17 @@
+"""The engine of the daily run, apart from the models it drives.
+
+``collection.run`` (models/collection_run.py) is the entry point and names the
+steps of the run and of a batch; the work of each step is written here, as
+plain functions of the records it is given: reading what is overdue
+(``overdue``), opening, moving and closing cases (``cases``), applying the
+ownership rules (``routing``), accruing penal charges (``penal``) and logging
+the reminder steps now due (``reminders``). ``batch.RunBatch`` is what the steps
+of one batch hand each other. The bulk SQL they write with is ``bulk_sql``.
+"""
+
+from . import batch
+from . import cases
+from . import overdue
+from . import penal
+from . import reminders
+from . import routing

@@ -1,0 +1,72 @@
+"""What is overdue and what is open, read in a few grouped queries."""
+
+
+def device_key(company_id, partner_id, serial):
+    """Rule (Collection SOP, Purifier ID): "When transferring a ticket to the
+    collection team, updating the Purifier ID is mandatory." A customer has one
+    case per purifier, so what is overdue is grouped by company, customer and
+    device. A serial typed with blanks around it is the same device (tickets and
+    invoices are stored stripped; older rows may not be)."""
+    return (company_id, partner_id, (serial or "").strip() or False)
+
+
+def overdue_groups(env, today):
+    """Overdue customer invoices, one group per customer (and device), in one query.
+
+    The residual comes from accounting, so partial payments, credit notes and
+    reconciled payments count exactly as Odoo accounts for them.
+    """
+    Move = env["account.move"]
+    rows = Move.sudo()._read_group(
+        domain=Move._collection_overdue_domain(today),
+        groupby=["company_id", "commercial_partner_id", "purifier_id"],
+        aggregates=["invoice_date_due:min", "amount_residual_signed:sum", "id:array_agg"],
+    )
+    groups = {}
+    for company, partner, raw_purifier, oldest_due, amount, invoice_ids in rows:
+        key = device_key(company.id, partner.id, raw_purifier)
+        group = groups.get(key)
+        if group:
+            group["oldest_due"] = min(group["oldest_due"], oldest_due)
+            group["dpd"] = (today - group["oldest_due"]).days
+            group["amount"] += amount
+            group["invoice_ids"] = sorted(group["invoice_ids"] + list(invoice_ids))
+            continue
+        groups[key] = {
+            "company": company,
+            "partner": partner,
+            "purifier": key[2],
+            "oldest_due": oldest_due,
+            "dpd": (today - oldest_due).days,
+            "amount": amount,
+            "invoice_ids": list(invoice_ids),
+        }
+    return groups
+
+
+def open_cases(Ticket):
+    """The open collection cases, by the key of their customer and device."""
+    tickets = Ticket.search([("collection_case", "=", True), ("stage_id.closed", "=", False)])
+    return {
+        (ticket.company_id.id, ticket.partner_id.id, ticket.purifier_id or False): ticket
+        for ticket in tickets
+    }
+
+
+def policies(env, partners):
+    """The company default policies and the partners' own, in two queries."""
+    defaults = {
+        policy.company_id.id: policy
+        for policy in env["collection.policy"].sudo().search([("is_default", "=", True)])
+    }
+    return defaults, {partner.id: partner.collection_policy_id for partner in partners.sudo()}
+
+
+def policy_for(key, defaults, own):
+    """Rule: a customer follows its own policy, else its company's default (a
+    policy of another company does not apply to the customer's debts here)."""
+    company_id, partner_id = key[0], key[1]
+    policy = own.get(partner_id)
+    if not policy or policy.company_id.id != company_id:
+        policy = defaults.get(company_id)
+    return policy
