@@ -3,6 +3,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .. import bulk_sql
+
 
 class CollectionPaymentPlan(models.Model):
     """The overdue amount split into dated instalments, each kept or broken."""
@@ -241,8 +243,8 @@ class CollectionPaymentPlan(models.Model):
                 for plan in plans
             }
         )
-        self.env["collection.run"]._sql_update(
-            self._name, {plan.id: {"paid_amount": paid.get(plan.id, 0.0)} for plan in plans}
+        bulk_sql.update_rows(
+            self, {plan.id: {"paid_amount": paid.get(plan.id, 0.0)} for plan in plans}
         )
         line_states, plan_states = {}, {}
         for plan in plans:

@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .. import bulk_sql
+
 
 class CollectionPromise(models.Model):
     """A promise to pay an amount by a date, decided kept or broken by real payments."""
@@ -111,8 +113,8 @@ class CollectionPromise(models.Model):
             }
         )
         kept, broken = self.browse(), self.browse()
-        self.env["collection.run"]._sql_update(
-            self._name,
+        bulk_sql.update_rows(
+            self,
             {promise.id: {"paid_amount": paid.get(promise.id, 0.0)} for promise in promises},
         )
         for promise in promises:

@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .. import bulk_sql
 from .collection_reminder_step import CHANNELS
 
 REMINDER_STATES = [
@@ -268,4 +269,4 @@ class CollectionReminder(models.Model):
 
     def _set_values(self, values):
         """Per-reminder values {id: {field: value}} (recipient, message, links) in one UPDATE."""
-        self.env["collection.run"]._sql_update(self._name, values)
+        bulk_sql.update_rows(self, values)

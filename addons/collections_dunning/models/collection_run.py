@@ -250,13 +250,6 @@ class CollectionRun(models.AbstractModel):
     # Helpers
     # ------------------------------------------------------------------
 
-    @api.model
-    def _sql_update(self, model_name, values):
-        """Per-record values {id: {field: value}} of ``model_name`` in one UPDATE;
-        a None value keeps the stored one. Kept for the models that call it:
-        new code calls ``bulk_sql.update_rows`` itself."""
-        bulk_sql.update_rows(self.env[model_name], values)
-
     def _in_cron(self):
         return bool(self.env.context.get("ir_cron_progress_id"))
 

@@ -2,6 +2,8 @@ import logging
 
 from odoo import api, fields, models
 
+from .. import bulk_sql
+
 _logger = logging.getLogger(__name__)
 
 COUNTERS = (
@@ -64,8 +66,8 @@ class CollectionRunLog(models.Model):
     def _add(self, **counts):
         """Add a batch's counts to the run's, in one UPDATE."""
         self.ensure_one()
-        self.env["collection.run"]._sql_update(
-            self._name,
+        bulk_sql.update_rows(
+            self,
             {self.id: {name: self[name] + counts.get(name, 0) for name in COUNTERS}},
         )
 
