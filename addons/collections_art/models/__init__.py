@@ -2,6 +2,8 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import helpdesk_ticket_team
+from . import collection_ticket_art_hand_over
+from . import collection_ticket_art_notification
 from . import helpdesk_ticket
 from . import collection_art_visit
 from . import collection_legal_notice
