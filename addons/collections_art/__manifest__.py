@@ -18,6 +18,7 @@
         "views/collection_art_visit_views.xml",
         "report/collection_art_sla_report_views.xml",
     ],
+    "demo": ["demo/collections_art_demo.xml"],
     "assets": {
         "web.assets_backend": [
             "collections_art/static/src/js/*.esm.js",
