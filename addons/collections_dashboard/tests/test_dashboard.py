@@ -66,6 +66,8 @@ class TestCollectionsDashboard(TransactionCase):
         self.assertTrue(manager_view.dashboard_group_id)
         with self.assertRaises(AccessError):
             self.dashboard.with_user(self.agent).check_access("read")
+        with self.assertRaises(AccessError):
+            self.env["collection.roll.rate.report"].with_user(self.agent).search([])
 
     def test_roll_rates_read_the_snapshots(self):
         self.assertIn("collection.roll.rate.report", {m for m, _f, _m in self._sources()})
