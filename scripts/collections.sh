@@ -15,7 +15,7 @@ PGUSER=${PGUSER:-odoo}
 PGPASSWORD=${PGPASSWORD:-odoo}
 DB=${DB:-collections}
 HTTP_PORT=${HTTP_PORT:-8069}
-ADDONS=collections_dunning,collections_art
+ADDONS=collections_dunning,collections_art,collections_dashboard
 # Odoo account's invoice and payment tests, run with our add-ons installed.
 ACCOUNT_TESTS="test_account_move_out_invoice test_account_move_in_invoice test_account_payment
     test_account_payment_register test_account_move_payments_widget"
@@ -136,7 +136,8 @@ cmd_test() {
     (cd "$ROOT" && "$VENV/bin/python" -m pytest -c "$ROOT/pyproject.toml" --rootdir "$ROOT" \
         --odoo-config "$STATE/odoo.conf" --odoo-database "$test_db" --odoo-http \
         --odoo-log-level=warn -rfEs \
-        addons/collections_dunning/tests addons/collections_art/tests tests "${upstream[@]}" "$@")
+        addons/collections_dunning/tests addons/collections_art/tests addons/collections_dashboard/tests \
+        tests "${upstream[@]}" "$@")
 }
 
 cmd_bench() {
@@ -156,7 +157,8 @@ cmd_bench() {
 cmd_lint() {
     (cd "$ROOT" && "$VENV/bin/ruff" check . && "$VENV/bin/ruff" format --check . \
         && "$VENV/bin/python" scripts/gen_readme.py --check \
-        && "$VENV/bin/pylint" --rcfile=.pylintrc addons/collections_dunning addons/collections_art)
+        && "$VENV/bin/pylint" --rcfile=.pylintrc addons/collections_dunning addons/collections_art \
+            addons/collections_dashboard)
 }
 
 case "${1:-}" in

@@ -22,6 +22,7 @@
         "report/collection_art_sla_report_views.xml",
         "views/collections_art_menus.xml",
     ],
+    "demo": ["demo/collections_art_demo.xml"],
     "assets": {
         "web.assets_backend": [
             "collections_art/static/src/js/*.esm.js",

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -60,6 +62,84 @@ class CollectionSnapshot(models.Model):
             )
         )
         self.invalidate_model()
+
+    @api.model
+    def _backfill(self, days, tickets=None):
+        """History for cases older than the daily run (a new installation, the demo).
+
+        Each of the ``days`` before the first snapshot of a case (of ``tickets``,
+        all collection cases by default) is rebuilt from its
+        customer's invoices as the run would have seen them that day: an invoice is
+        overdue on a day when it fell due before it and was not paid by then. The
+        day after the last overdue one reads Paid, as on the run's closing day.
+        Days already recorded are never touched.
+        """
+        if tickets is None:
+            tickets = self.env["helpdesk.ticket"].search([("collection_case", "=", True)])
+        tickets = tickets.filtered(lambda t: t.collection_case and t.collection_policy_id)
+        if not tickets:
+            return self
+        first_days = dict(
+            self._read_group([("ticket_id", "in", tickets.ids)], ["ticket_id"], ["date:min"])
+        )
+        today = fields.Date.context_today(self)
+        invoices = self.env["account.move"].search(
+            [
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("commercial_partner_id", "in", tickets.partner_id.commercial_partner_id.ids),
+            ]
+        )
+        vals_list = []
+        for ticket in tickets:
+            mine = invoices.filtered(
+                lambda m, t=ticket: (
+                    m.commercial_partner_id == t.partner_id.commercial_partner_id
+                    and m.company_id == t.company_id
+                )
+            )
+            paid_on = {invoice: self._paid_date(invoice) for invoice in mine}
+            last = first_days.get(ticket, today + timedelta(days=1)) - timedelta(days=1)
+            was_overdue = False
+            for offset in range(days - 1, -1, -1):
+                day = last - timedelta(days=offset)
+                overdue = [
+                    move
+                    for move in mine
+                    if move.invoice_date_due < day and (not paid_on[move] or paid_on[move] > day)
+                ]
+                if not overdue and not was_overdue:
+                    continue
+                was_overdue = bool(overdue)
+                dpd = (day - min(m.invoice_date_due for m in overdue)).days if overdue else 0
+                level = ticket.collection_policy_id._level_for_dpd(dpd) if overdue else False
+                vals_list.append(
+                    {
+                        "date": day,
+                        "ticket_id": ticket.id,
+                        "partner_id": ticket.partner_id.id,
+                        "company_id": ticket.company_id.id,
+                        "team_id": ticket.team_id.id,
+                        "user_id": ticket.user_id.id,
+                        "level_id": level.id if level else False,
+                        "bucket": level.code if level else "Paid",
+                        "dpd": dpd,
+                        "amount_overdue": sum(
+                            m.amount_residual_signed if not paid_on[m] else m.amount_total_signed
+                            for m in overdue
+                        ),
+                    }
+                )
+        return self.create(vals_list)
+
+    @api.model
+    def _paid_date(self, invoice):
+        """The day an invoice was settled in full (its last reconciliation), or None
+        while something is still due on it."""
+        if invoice.payment_state not in ("paid", "in_payment"):
+            return None
+        partials = invoice.line_ids.matched_credit_ids
+        return max(partials.mapped("max_date"), default=invoice.invoice_date_due)
 
     @api.model
     def _roll_rates(self, date_from, date_to, company=None):

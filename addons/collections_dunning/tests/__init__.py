@@ -26,3 +26,7 @@ from . import test_gateway_whatsapp
 from . import test_gateway_twilio
 from . import test_contact_guard
 from . import test_exactly_once
+from . import test_pdf_reports
+from . import test_policy_stages
+from . import test_aging_report
+from . import test_snapshot_backfill

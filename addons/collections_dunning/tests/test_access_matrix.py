@@ -32,6 +32,7 @@ EXPECTED = {
     "collection.agency":              ("",    "r",    "crwu", "",     "",     "",     "",    ""),
     "collection.agency.placement":    ("",    "r",    "crwu", "",     "",     "",     "",    ""),
     "collection.agent.report":        ("",    "",     "r",    "",     "",     "",     "",    ""),
+    "collection.aging.report":        ("",    "",     "r",    "",     "",     "",     "",    ""),
     "collection.art.sla.report":      ("",    "",     "r",    "",     "r",    "",     "",    ""),
     "collection.art.visit":           ("",    "",     "",     "crw",  "crwu", "",     "",    ""),
     "collection.assignment.rule":     ("r",   "r",    "crwu", "r",    "r",    "",     "",    ""),

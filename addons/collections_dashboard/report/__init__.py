@@ -1,0 +1,1 @@
+from . import collection_roll_rate_report
