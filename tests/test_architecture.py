@@ -9,7 +9,7 @@ from odoo.tests import TransactionCase, tagged
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "ARCHITECTURE.md"
-ADDONS = ("collections_dunning", "collections_art")
+ADDONS = ("collections_dunning", "collections_art", "collections_dashboard")
 
 # `model.name` and `model.name._method()` in backticks
 MODEL = re.compile(r"`([a-z_]+(?:\.[a-z_]+)+)`")
