@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import DUE, ArtCommon, at
 
@@ -29,6 +29,23 @@ class TestArtLegalNotice(ArtCommon):
         self.assertEqual(notice.state, "npa")
         self.assertTrue(self.customer.is_npa)
         self.assertEqual(case.stage_id, self.env.ref("collections_art.stage_npa"))
+
+    def test_manager_outside_the_teams_sends_the_legal_notice(self):
+        """The notice cites the customer's invoices: a manager in no team reads them
+        through the managers' rule, without any accounting group."""
+        manager = new_test_user(
+            self.env,
+            login="coll-art-manager-no-team",
+            groups="collections_dunning.group_collection_manager,collections_art.group_art_manager",
+        )
+        self.assertFalse(manager.helpdesk_team_ids)
+        self.assertFalse(manager.has_group("account.group_account_readonly"))
+        case = self._validated_case()
+        with freeze_time(at(62)):
+            case.with_user(manager).action_art_send_legal_notice()
+        notice = self.env["collection.legal.notice"].search([("ticket_id", "=", case.id)])
+        self.assertEqual(notice.state, "sent")
+        self.assertEqual(notice.attachment_id.mimetype, "application/pdf")
 
     def test_legal_notice_counts_down_its_window(self):
         case = self._validated_case()

@@ -363,6 +363,26 @@ class TestRecordRules(CollectionsCommon):
         self.agent_b.group_ids = [Command.link(self.env.ref("account.group_account_invoice").id)]
         self.assertTrue(bill.with_user(self.agent_b).has_access("read"))
 
+    def test_managers_read_invoices_of_every_case_outside_their_teams(self):
+        """A manager who is in no collection team still reads (never writes) the
+        invoices and payments of every case's customer, and nothing else."""
+        self.assertFalse(self.manager.helpdesk_team_ids)
+        invoice_a = self._create_invoice(self.customer, fields.Date.today(), 100.0)
+        invoice_b = self._create_invoice(self.customer_b, fields.Date.today(), 100.0)
+        payment_b = self._pay(invoice_b)
+        walk_in = self.env["res.partner"].create({"name": "Walk-in customer, no case"})
+        other = self._create_invoice(walk_in, fields.Date.today(), 100.0)
+        Move = self.env["account.move"].with_user(self.manager)
+        self.assertEqual(
+            Move.search([("id", "in", (invoice_a | invoice_b | other).ids)]), invoice_a | invoice_b
+        )
+        self.assertTrue(invoice_b.line_ids.with_user(self.manager).has_access("read"))
+        self.assertTrue(payment_b.with_user(self.manager).has_access("read"))
+        with self.assertRaises(AccessError):
+            other.with_user(self.manager).read(["id"])
+        with self.assertRaises(AccessError):
+            invoice_a.with_user(self.manager).write({"ref": "changed"})
+
     def test_share_users_see_nothing_of_collections(self):
         attachment = self.env["ir.attachment"].create(
             {
