@@ -128,6 +128,9 @@ cmd_test() {
     trap "dropdb --if-exists '$test_db' >/dev/null 2>&1 || true" EXIT
     say "Installing $ADDONS into the throw-away database $test_db"
     odoo -d "$test_db" -i "$ADDONS" --stop-after-init --log-level=warn
+    say "Building the web client's asset bundles once, before the browser tours"
+    "$VENV/bin/python" "$ODOO_SRC/odoo-bin" shell -c "$STATE/odoo.conf" -d "$test_db" \
+        --log-level=warn --no-http <"$ROOT/scripts/warm_assets.py"
     local upstream
     upstream=("$(site_addons)/helpdesk_mgmt/tests")
     for name in $ACCOUNT_TESTS; do upstream+=("$ODOO_SRC/addons/account/tests/$name.py"); done
