@@ -54,3 +54,4 @@ from . import helpdesk_ticket
 from . import mail_activity
 from . import mail_mail
 from . import sms_sms
+from . import collection_exception

@@ -6,7 +6,7 @@ from odoo import api, models
 from odoo.tools import split_every
 
 from .. import bulk_sql
-from ..engine import cases, overdue, penal, reminders, routing
+from ..engine import cases, exceptions, overdue, penal, reminders, routing
 from ..engine.batch import RunBatch
 
 _logger = logging.getLogger(__name__)
@@ -51,13 +51,18 @@ class CollectionRun(models.AbstractModel):
 
     def _run_steps(self):
         """Names of the methods the run calls in order, each with (today, log)."""
-        return ["_step_evaluate_commitments", "_step_work_batches"]
+        return [
+            "_step_evaluate_commitments",
+            "_step_expire_exceptions",
+            "_step_work_batches",
+        ]
 
     def _batch_steps(self):
         """Names of the methods each batch goes through in order, each with the
         ``RunBatch``; the batch's reminders are sent once they have all run."""
         return [
             "_step_plan_cases",
+            "_step_hold_excepted_cases",
             "_step_refresh_cases",
             "_step_open_cases",
             "_step_move_cases",
@@ -77,6 +82,10 @@ class CollectionRun(models.AbstractModel):
         self.env["collection.payment.plan"].sudo().search([("state", "=", "active")])._evaluate(
             today
         )
+
+    def _step_expire_exceptions(self, today, log):
+        """Exceptions whose last day has passed expire: collection resumes."""
+        self.env["collection.exception"]._expire(today)
 
     def _step_work_batches(self, today, log):
         """Every customer with something overdue or an open case, in batches."""
@@ -157,6 +166,11 @@ class CollectionRun(models.AbstractModel):
         """Decide, for each customer of the batch, what becomes of its case."""
         batch.plan = cases.plan_cases(self._tickets(), batch.keys, batch.groups, batch.cases)
 
+    def _step_hold_excepted_cases(self, batch):
+        """Cases of customers under an approved exception keep their level."""
+        held = batch.plan.cases._collection_excepted_cases(batch.today)
+        exceptions.hold_moves(batch.plan.moves, held)
+
     def _step_refresh_cases(self, batch):
         """Days past due, amounts and overdue invoices of the existing cases."""
         plan = batch.plan
@@ -222,7 +236,7 @@ class CollectionRun(models.AbstractModel):
                 [("ticket_id", "in", tickets.ids)], ["ticket_id", "step_id"]
             )
         }
-        paused = tickets._collection_reminders_paused()
+        paused = tickets._collection_reminders_paused(batch.today)
         vals_list, next_dates = reminders.plan_reminders(tickets, done, paused, batch.today)
         batch.logged = Reminder.create(vals_list)
         bulk_sql.update_rows(

@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import fields, models
 
 
 class CollectionTicketDesk(models.AbstractModel):
@@ -7,6 +7,44 @@ class CollectionTicketDesk(models.AbstractModel):
 
     _name = "collection.ticket.desk"
     _description = "Collection Case Agent Desk"
+
+    collection_exception_ids = fields.One2many(
+        comodel_name="collection.exception",
+        inverse_name="ticket_id",
+        string="Exceptions",
+        groups="collections_dunning.group_collection_agent",
+    )
+    collection_exception_count = fields.Integer(
+        compute="_compute_collection_exception_count",
+        groups="collections_dunning.group_collection_agent",
+    )
+
+    def _compute_collection_exception_count(self):
+        for ticket in self:
+            ticket.collection_exception_count = len(ticket.collection_exception_ids)
+
+    def action_ask_collection_exception(self):
+        """ "Ask for an exception": the exception form, prefilled with the case."""
+        self.ensure_one()
+        return {
+            "name": self.env._("Ask for an Exception"),
+            "type": "ir.actions.act_window",
+            "res_model": "collection.exception",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_ticket_id": self.id},
+        }
+
+    def action_view_collection_exceptions(self):
+        """The exceptions of the case's customer (the smart button)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "collections_dunning.collection_exception_action"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_ticket_id": self.id}
+        return action
 
     def _collection_log_contact_action(self):
         """The "Log contact" dialog: the three dependent disposition layers."""
@@ -23,13 +61,14 @@ class CollectionTicketDesk(models.AbstractModel):
             "context": {"default_ticket_id": self.id},
         }
 
-    def _collection_reminders_paused(self):
+    def _collection_reminders_paused(self, today=None):
         """Cases whose automated reminders wait: an open promise to pay, a running
-        payment plan, or a settlement (standard recovery stopped)."""
+        payment plan, a settlement (standard recovery stopped), or an approved
+        exception of the customer running today (grace, pause, no_billing)."""
         if not self:
             return self.browse()
         domain = [("ticket_id", "in", self.ids)]
-        paused = set()
+        paused = set(self._collection_excepted_cases(today).ids)
         for model, states in (
             ("collection.promise", ["open"]),
             ("collection.payment.plan", ["active"]),
@@ -42,6 +81,16 @@ class CollectionTicketDesk(models.AbstractModel):
             )
             paused.update(ticket.id for (ticket,) in rows)
         return self.browse(sorted(paused))
+
+    def _collection_excepted_cases(self, today=None):
+        """Rule (issue 12): while an approved exception of the customer runs,
+        neither reminders nor level moves go on for the customer's cases. One
+        query for all the cases."""
+        today = today or fields.Date.context_today(self)
+        excepted = self.env["collection.exception"]._active_partner_ids(
+            set(self.commercial_partner_id.ids), today
+        )
+        return self.filtered(lambda ticket: ticket.commercial_partner_id.id in excepted)
 
     def _collection_open_settlement(self, interaction):
         """Death or verified distress: stop standard recovery, ask a manager."""

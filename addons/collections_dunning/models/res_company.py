@@ -20,6 +20,14 @@ COLLECTION_SETTING_BOUNDS = {
     "collection_bureau_days": (1, 365),  # days past due
 }
 
+# Issue 12: lengths of the exceptions (collection.exception), in days.
+EXCEPTION_SETTING_BOUNDS = {
+    "collection_grace_max_days": (1, 15),
+    "collection_grace_period_days": (1, 730),
+    "collection_pause_max_days": (1, 90),
+    "collection_no_billing_days": (1, 90),
+}
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -210,3 +218,33 @@ class ResCompany(models.Model):
                             high=high,
                         )
                     )
+
+    # Issue 12: approved exceptions (collection.exception)
+    collection_grace_max_days = fields.Integer(
+        string="Grace Length (days)",
+        default=3,
+        help="Lending flow: a one-time grace lasts at most this many days.",
+    )
+    collection_grace_period_days = fields.Integer(
+        string="One Grace Every (days)",
+        default=180,
+        help="A customer gets one grace within this many days (the seed gives no period).",
+    )
+    collection_pause_max_days = fields.Integer(
+        string="Approved Pause Length (days)",
+        default=30,
+        help="Solar policy: an executive approves a pause of at most this many days; "
+        "a renewal needs a new approval.",
+    )
+    collection_no_billing_days = fields.Integer(
+        string="No Billing Pause Length (days)",
+        default=30,
+        help="Solar policy: the no_billing tag pauses collections this many days; "
+        "one extension of the same length needs an executive.",
+    )
+
+    @api.constrains(*EXCEPTION_SETTING_BOUNDS)
+    def _check_collection_exception_bounds(self):
+        """Issue 12: the lengths of exceptions stay within
+        EXCEPTION_SETTING_BOUNDS, so a typo cannot grant an endless pause."""
+        check_bounds(self, EXCEPTION_SETTING_BOUNDS)

@@ -56,3 +56,15 @@ class ResConfigSettings(models.TransientModel):
     collection_interaction_backdate_hours = fields.Integer(
         related="company_id.collection_interaction_backdate_hours", readonly=False
     )
+    collection_grace_max_days = fields.Integer(
+        related="company_id.collection_grace_max_days", readonly=False
+    )
+    collection_grace_period_days = fields.Integer(
+        related="company_id.collection_grace_period_days", readonly=False
+    )
+    collection_pause_max_days = fields.Integer(
+        related="company_id.collection_pause_max_days", readonly=False
+    )
+    collection_no_billing_days = fields.Integer(
+        related="company_id.collection_no_billing_days", readonly=False
+    )
