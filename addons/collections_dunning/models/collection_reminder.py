@@ -177,8 +177,8 @@ class CollectionReminder(models.Model):
 
     def _skip_uncontactable_cases(self):
         """Checked when sending, not only when the step was logged: a case that was
-        paid, closed or paused since (a promise, a payment plan, a settlement) is
-        not contacted. Returns the reminders still to send."""
+        paid, closed or paused since (a promise, a payment plan, a settlement, an
+        approved exception) is not contacted. Returns the reminders still to send."""
         if not self:
             return self
         paused = self.ticket_id._collection_reminders_paused()
@@ -192,7 +192,7 @@ class CollectionReminder(models.Model):
             elif ticket in paused:
                 reasons[reminder.id] = self.env._(
                     "Not sent: reminders are paused on this case (a promise to pay, a "
-                    "payment plan or a settlement)."
+                    "payment plan, a settlement or an approved exception)."
                 )
         self._skip(reasons)
         return self.filtered(lambda r: r.id not in reasons)
