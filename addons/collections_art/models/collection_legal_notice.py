@@ -110,6 +110,15 @@ class CollectionLegalNotice(models.Model):
         let us email (opt-outs, hours)."""
         if any(notice.state != "draft" for notice in self):
             raise UserError(self.env._("This legal notice was already sent."))
+        settling = self.env["collection.settlement"]._collection_in_settlement(self.ticket_id)
+        if settling:
+            raise UserError(
+                self.env._(
+                    "%s is in a settlement (death or financial distress): no legal notice "
+                    "is sent while it is proposed or approved.",
+                    settling[0].partner_id.name,
+                )
+            )
         self.ticket_id._collection_check_contact("email", self.env._("The legal notice"))
 
     def _start_response_window(self, now):
@@ -223,9 +232,13 @@ class CollectionLegalNotice(models.Model):
     @api.model
     def _cron_check_notices(self):
         """A payment or a contact answers a notice; silence past its window makes
-        the account an NPA."""
+        the account an NPA. Notices of customers in a settlement are left as they
+        are (``collection.settlement._collection_in_settlement``)."""
         today = fields.Date.context_today(self)
         waiting = self.sudo().search([("state", "=", "sent")])
+        # Settlement: the customer's notices wait, neither answered nor NPA.
+        settling = self.env["collection.settlement"]._collection_in_settlement(waiting.ticket_id)
+        waiting = waiting.filtered(lambda notice: notice.ticket_id not in settling)
         answered = waiting._answered_since_sent()
         answered._collection_action_write(
             {"state": "answered", "outcome": self.env._("Payment or contact received")}

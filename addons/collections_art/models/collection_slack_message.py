@@ -85,7 +85,9 @@ class CollectionSlackMessage(models.Model):
     @api.model
     def _enqueue(self, cases):
         """Queue one post per case, in the caller's transaction, and ask the
-        queue's cron to run once it is committed."""
+        queue's cron to run once it is committed. Cases of customers in a
+        settlement are not posted (``collection.settlement._collection_in_settlement``)."""
+        cases -= self.env["collection.settlement"]._collection_in_settlement(cases)
         messages = self.sudo().create(
             [
                 {

@@ -147,10 +147,14 @@ class HelpdeskTicket(models.Model):
         # An Asset Recovery case is opened by the hand-over, not by Support.
         return super()._collection_is_handover() and not self.art_source_ticket_id
 
-    def _collection_hand_over(self):
+    def _collection_hand_over(self, team=None):
         """Cases handed over to an Asset Recovery team get an Asset Recovery case."""
-        res = super()._collection_hand_over()
-        self.filtered("collection_level_id.hand_over_team_id.is_art_team")._art_open_cases()
+        res = super()._collection_hand_over(team)
+        if team:
+            handed = self if team.is_art_team else self.browse()
+        else:
+            handed = self.filtered("collection_level_id.hand_over_team_id.is_art_team")
+        handed._art_open_cases()
         return res
 
     # ------------------------------------------------------------------

@@ -11,3 +11,4 @@ from . import test_ui_officer
 from . import test_art_server_rules
 from . import test_legal_notice_rules
 from . import test_pdf_legal_notice
+from . import test_art_settlement_stop

@@ -4,7 +4,8 @@
 steps of the run and of a batch; the work of each step is written here, as
 plain functions of the records it is given: reading what is overdue
 (``overdue``), opening, moving and closing cases (``cases``), applying the
-ownership rules (``routing``), accruing penal charges (``penal``) and logging
+ownership rules (``routing``), holding the cases of customers in a
+settlement (``settlements``), accruing penal charges (``penal``) and logging
 the reminder steps now due (``reminders``), holding the cases under an approved
 exception (``exceptions``). ``batch.RunBatch`` is what the steps
 of one batch hand each other. The bulk SQL they write with is ``bulk_sql``.
@@ -17,3 +18,4 @@ from . import overdue
 from . import penal
 from . import reminders
 from . import routing
+from . import settlements

@@ -35,6 +35,7 @@ class RunBatch:
     created: Any = None  # cases opened in this batch
     entered: Any = None  # cases that entered a level in this batch (opened or moved)
     closed: Any = None  # cases closed as paid in this batch
+    settling: Any = None  # cases whose customer is in a settlement: off the recovery path
     logged: Any = None  # reminders logged in this batch
     queued: Any = None  # reminders to send once the batch is saved
     counts: dict = field(default_factory=dict)

@@ -56,9 +56,7 @@ class CollectionException(models.Model):
     )
     date_end = fields.Date(string="Until", required=True, index=True)
     reason = fields.Text(required=True)
-    requested_by_id = fields.Many2one(
-        comodel_name="res.users", default=lambda self: self.env.user
-    )
+    requested_by_id = fields.Many2one(comodel_name="res.users", default=lambda self: self.env.user)
     approved_by_id = fields.Many2one(comodel_name="res.users", string="Decided By")
     decision_date = fields.Datetime()
 

@@ -1,7 +1,9 @@
 from markupsafe import Markup
 
 from odoo import fields, models
-from odoo.tools import format_datetime
+from odoo.tools import format_amount, format_date, format_datetime
+
+from ..engine import cases
 
 
 class CollectionInteractionFollowUp(models.AbstractModel):
@@ -88,13 +90,73 @@ class CollectionInteractionFollowUp(models.AbstractModel):
 
     def _apply_case_outcome(self):
         """Rule: a disposition that opens a settlement opens one on the case; one
-        that closes the case moves it to its team's closed stage."""
+        that closes the case ("Payment Completed") closes it only if accounting
+        agrees (``_collection_close_if_paid``)."""
         self.ensure_one()
         ticket = self.ticket_id
         chosen = self.status_id | self.reason_id | self.resolution_id
         if any(chosen.mapped("opens_settlement")):
             ticket._collection_open_settlement(self)
         if any(chosen.mapped("closes_case")):
-            closed = ticket.team_id._get_applicable_stages().filtered("closed")[:1]
-            if closed:
-                ticket.stage_id = closed
+            self._collection_close_if_paid()
+
+    def _collection_still_overdue(self):
+        """The customer's invoices still overdue in the case's company (what
+        ``account.move._collection_overdue_domain`` calls overdue), oldest first."""
+        self.ensure_one()
+        ticket = self.ticket_id.sudo()
+        return (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("commercial_partner_id", "=", ticket.partner_id.commercial_partner_id.id),
+                    ("company_id", "=", ticket.company_id.id),
+                    *self.env["account.move"]._collection_overdue_domain(),
+                ],
+                order="invoice_date_due, id",
+            )
+        )
+
+    def _collection_close_if_paid(self):
+        """Rule: "Payment Completed" is the customer's word, checked against
+        accounting. With nothing overdue any more the case closes as paid, as the
+        daily run closes it; otherwise the contact stays logged (it is the agent's
+        record of what the customer said) but the case stays open, and the agent
+        is told, on the case and at once, which invoices are still open and for
+        how much. Refusing the log would lose what the customer said."""
+        self.ensure_one()
+        ticket = self.ticket_id.sudo()
+        if ticket.stage_id.closed:
+            return
+        still_open = self._collection_still_overdue()
+        if not still_open:
+            cases.close_paid_cases(self.env["collection.run"]._tickets().browse(ticket.ids))
+            return
+        currency = ticket.company_id.currency_id
+        lines = [
+            self.env._(
+                "%(invoice)s: %(residual)s left to pay, due %(due)s",
+                invoice=invoice.name,
+                residual=format_amount(self.env, invoice.amount_residual, currency),
+                due=format_date(self.env, invoice.invoice_date_due),
+            )
+            for invoice in still_open
+        ]
+        title = self.env._(
+            "Payment not confirmed by accounting: the case stays open. Still overdue:"
+        )
+        ticket.message_post(
+            body=Markup("%s<ul>%s</ul>")
+            % (title, Markup().join(Markup("<li>%s</li>") % line for line in lines)),
+            subtype_xmlid="mail.mt_note",
+        )
+        self.env.user._bus_send(
+            "simple_notification",
+            {
+                "type": "warning",
+                "sticky": True,
+                "title": self.env._("%s stays open", ticket.display_name),
+                "message": "\n".join([title, *lines]),
+            },
+        )

@@ -184,12 +184,21 @@ class CollectionPartnerFlags(models.AbstractModel):
             key = (partner.id in unreachable, partner.id in uncooperative)
             flags.setdefault(key, self.browse())
             flags[key] |= partner
+        raised_unreachable, raised_uncooperative = set(), set()
         for (is_unreachable, is_uncooperative), group in flags.items():
             changed = group.filtered(
                 lambda p, u=is_unreachable, c=is_uncooperative: (
                     p.collection_unreachable != u or p.collection_uncooperative != c
                 )
             )
+            if is_unreachable:
+                raised_unreachable.update(
+                    changed.filtered(lambda p: not p.collection_unreachable).ids
+                )
+            if is_uncooperative:
+                raised_uncooperative.update(
+                    changed.filtered(lambda p: not p.collection_uncooperative).ids
+                )
             if changed:
                 # with_company: company-dependent values are written for ``company``.
                 changed.sudo().with_company(company).write(
@@ -198,3 +207,81 @@ class CollectionPartnerFlags(models.AbstractModel):
                         "collection_uncooperative": is_uncooperative,
                     }
                 )
+        if raised_unreachable or raised_uncooperative:
+            self._collection_flags_raised(company, raised_unreachable, raised_uncooperative)
+
+    def _collection_flags_raised(self, company, unreachable, uncooperative):
+        """What a flag set in motion the moment it is raised (not on every run):
+        the open collection cases of the customers (ids) newly ``unreachable`` or
+        ``uncooperative`` in ``company``, unless they are in a settlement, which
+        takes them off the recovery path."""
+        cases = (
+            self.env["helpdesk.ticket"]
+            .sudo()
+            .search(
+                [
+                    ("commercial_partner_id", "in", list(unreachable | uncooperative)),
+                    ("company_id", "=", company.id),
+                    ("collection_case", "=", True),
+                    ("stage_id.closed", "=", False),
+                ],
+                order="id",
+            )
+        )
+        cases -= self.env["collection.settlement"]._collection_in_settlement(cases)
+        self._collection_hand_over_uncooperative(
+            company, cases.filtered(lambda c: c.commercial_partner_id.id in uncooperative)
+        )
+        self._collection_trace_unreachable(
+            company, cases.filtered(lambda c: c.commercial_partner_id.id in unreachable)
+        )
+
+    def _collection_hand_over_uncooperative(self, company, cases):
+        """Seed rule "uncooperative customers go to field recovery": their open
+        cases are handed over, whatever their level, to the company's
+        ``collection_uncooperative_team_id`` through the hand-over hook
+        ``helpdesk.ticket._collection_hand_over`` (an add-on such as Asset Recovery
+        opens its own case there). No team configured: the flag is only shown."""
+        team = company.collection_uncooperative_team_id
+        if cases and team:
+            cases._collection_hand_over(team)
+
+    def _collection_trace_unreachable(self, company, cases):
+        """Seed rule (lending flow: "multiple attempts ... physical visit to recorded
+        addresses and by contacting references"): an unreachable customer's agent
+        gets a call activity per reference (with the privacy script, see
+        ``collection.reference._collection_schedule_calls``) and one field-visit
+        activity to the customer's address, on the customer's oldest open case,
+        none twice while pending."""
+        if not cases:
+            return
+        first = {}
+        for case in cases:
+            first.setdefault(case.commercial_partner_id.id, case)
+        references = (
+            self.env["collection.reference"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", list(first)),
+                    ("company_id", "in", [company.id, False]),
+                ]
+            )
+        )
+        references._collection_schedule_calls(first)
+        summary = self.env._("Field visit: customer unreachable")
+        for case in first.values():
+            if any(activity.summary == summary for activity in case.activity_ids):
+                continue
+            partner = case.commercial_partner_id
+            case.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=summary,
+                note=self.env._(
+                    "No answer on any channel: visit %(customer)s at %(address)s.",
+                    customer=partner.name,
+                    address=partner._display_address(without_company=True).replace("\n", ", ")
+                    or self.env._("the address on file"),
+                ),
+                user_id=(case.user_id or case.team_id.user_id or self.env.user).id,
+            )

@@ -6,7 +6,7 @@ from odoo import api, models
 from odoo.tools import split_every
 
 from .. import bulk_sql
-from ..engine import cases, exceptions, overdue, penal, reminders, routing
+from ..engine import cases, exceptions, overdue, penal, reminders, routing, settlements
 from ..engine.batch import RunBatch
 
 _logger = logging.getLogger(__name__)
@@ -63,6 +63,7 @@ class CollectionRun(models.AbstractModel):
         return [
             "_step_plan_cases",
             "_step_hold_excepted_cases",
+            "_step_hold_settlements",
             "_step_refresh_cases",
             "_step_open_cases",
             "_step_move_cases",
@@ -171,6 +172,15 @@ class CollectionRun(models.AbstractModel):
         held = batch.plan.cases._collection_excepted_cases(batch.today)
         exceptions.hold_moves(batch.plan.moves, held)
 
+    def _step_hold_settlements(self, batch):
+        """Cases whose customer is in a settlement leave the recovery path: no
+        level move nor hand-over here, no penal accrual below (their reminders
+        wait too, see ``_collection_reminders_paused``)."""
+        batch.settling = self.env["collection.settlement"]._collection_in_settlement(
+            batch.plan.cases
+        )
+        settlements.hold_settled_cases(batch.plan, batch.settling)
+
     def _step_refresh_cases(self, batch):
         """Days past due, amounts and overdue invoices of the existing cases."""
         plan = batch.plan
@@ -214,9 +224,15 @@ class CollectionRun(models.AbstractModel):
             company_tickets.commercial_partner_id._collection_update_flags(company)
 
     def _step_accrue_penal_charges(self, batch):
-        """Add each day's penal charge since the last run, in one UPDATE."""
+        """Add each day's penal charge since the last run, in one UPDATE. The days a
+        customer spends in a settlement accrue nothing, even if it is rejected later:
+        their cases' accrual date moves on without a charge."""
         values = {}
+        settling = batch.settling or batch.tickets.browse()
         for ticket in batch.tickets.filtered(lambda t: t.collection_policy_id.penal_rate > 0):
+            if ticket in settling:
+                values[ticket.id] = {"penal_accrued_date": batch.today}
+                continue
             accrued = penal.accrued_penal_charge(ticket, batch.today)
             if accrued is not None:
                 values[ticket.id] = {"penal_accrued": accrued, "penal_accrued_date": batch.today}

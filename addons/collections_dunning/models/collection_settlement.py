@@ -1,5 +1,8 @@
-from odoo import fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_amount
+
+from ..engine import cases
 
 
 class CollectionSettlement(models.Model):
@@ -17,11 +20,29 @@ class CollectionSettlement(models.Model):
         "requested_by_id",
         "amount_overdue",
         "ticket_id",
+        "credit_note_id",
     )
 
     reason_id = fields.Many2one(comodel_name="collection.disposition")
     amount_overdue = fields.Monetary(currency_field="currency_id", readonly=True)
-    amount_proposed = fields.Monetary(currency_field="currency_id")
+    amount_proposed = fields.Monetary(
+        currency_field="currency_id",
+        string="Amount to Pay",
+        help="What the customer (or the estate) still pays under the settlement; the "
+        "rest of the overdue amount is written off by a credit note when approved.",
+    )
+    amount_written_off = fields.Monetary(
+        currency_field="currency_id",
+        compute="_compute_amount_written_off",
+        help="Overdue amount less the amount to pay: credited to the customer when "
+        "the settlement is approved.",
+    )
+    credit_note_id = fields.Many2one(
+        comodel_name="account.move",
+        string="Write-off Credit Note",
+        readonly=True,
+        copy=False,
+    )
     note = fields.Text()
     requested_by_id = fields.Many2one(
         comodel_name="res.users", default=lambda self: self.env.user, readonly=True
@@ -39,6 +60,46 @@ class CollectionSettlement(models.Model):
         index=True,
     )
 
+    @api.depends("amount_overdue", "amount_proposed")
+    def _compute_amount_written_off(self):
+        for settlement in self:
+            settlement.amount_written_off = max(
+                settlement.amount_overdue - settlement.amount_proposed, 0.0
+            )
+
+    @api.constrains("amount_proposed", "amount_overdue")
+    def _check_amount_proposed(self):
+        """Rule: the amount to pay under a settlement is between nothing (all
+        written off) and what is overdue."""
+        for settlement in self:
+            if not 0.0 <= settlement.amount_proposed <= settlement.amount_overdue:
+                raise ValidationError(
+                    self.env._(
+                        "The amount to pay under the settlement must be between 0 and the "
+                        "overdue amount (%s).",
+                        format_amount(self.env, settlement.amount_overdue, settlement.currency_id),
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Rule: the overdue amount a settlement is about is the case's when it is
+        asked for, whatever the caller sent (the write-off is drawn from it)."""
+        Ticket = self.env["helpdesk.ticket"]
+        for vals in vals_list:
+            if vals.get("ticket_id"):
+                vals["amount_overdue"] = self._collection_case_overdue(
+                    Ticket.browse(vals["ticket_id"])
+                )
+        return super().create(vals_list)
+
+    def _collection_locked_fields(self):
+        """Rule: once decided, a settlement's terms are what was decided."""
+        locked = super()._collection_locked_fields()
+        if self.state != "to_approve":
+            locked.add("amount_proposed")
+        return locked
+
     def _collection_initial_values(self):
         """Rule: a settlement starts as a request of whoever asks for it, with
         no decision, whatever the caller sent."""
@@ -47,6 +108,7 @@ class CollectionSettlement(models.Model):
             "requested_by_id": self.env.uid,
             "decided_by_id": False,
             "decision_date": False,
+            "credit_note_id": False,
         }
 
     def _check_can_decide(self, state):
@@ -75,6 +137,7 @@ class CollectionSettlement(models.Model):
             )
             if state == "approved":
                 settlement._request_penal_waiver()
+                settlement._write_off()
             settlement.ticket_id.message_post(
                 body=self.env._(
                     "Settlement %(state)s by %(user)s.",
@@ -101,6 +164,122 @@ class CollectionSettlement(models.Model):
                 "amount": balance,
                 "reason": self.env._("Settlement"),
             }
+        )
+
+    def _write_off(self):
+        """Rule (lending flow: settlement for death or verified distress): an
+        approved settlement forgives the written-off part through accounting, not
+        as a number on the case: a posted credit note of that amount, reconciled
+        with the case's open invoices, oldest due first. The case then closes as
+        any paid case does once nothing is overdue."""
+        self.ensure_one()
+        amount = self.currency_id.round(self.amount_written_off)
+        case = self.ticket_id.sudo()
+        invoices = self._open_invoices()
+        amount = min(amount, sum(invoices.mapped("amount_residual")))
+        if self.currency_id.compare_amounts(amount, 0.0) <= 0:
+            return self.env["account.move"]
+        refund = (
+            self.env["account.move"]
+            .sudo()
+            .with_company(case.company_id)
+            .create(
+                {
+                    "move_type": "out_refund",
+                    "partner_id": case.partner_id.commercial_partner_id.id,
+                    "company_id": case.company_id.id,
+                    "invoice_origin": case.number,
+                    "ref": self.env._("Settlement write-off of %s", case.number),
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": self.env._(
+                                    "Settlement write-off (%(reason)s), case %(case)s",
+                                    reason=self.reason_id.name or self.env._("settlement"),
+                                    case=case.number,
+                                ),
+                                "quantity": 1,
+                                "price_unit": amount,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        refund.action_post()
+        receivable = (refund | invoices).line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
+        )
+        receivable.reconcile()
+        self._collection_action_write({"credit_note_id": refund.id})
+        case._message_log(
+            body=self.env._(
+                "Settlement approved: %(amount)s written off by credit note %(refund)s.",
+                amount=format_amount(self.env, amount, self.currency_id),
+                refund=refund.name,
+            )
+        )
+        self._close_if_nothing_overdue()
+        return refund
+
+    def _open_invoices(self):
+        """The case's invoices with something left to pay, oldest due first (the
+        customer's in the case's company when the case lists none)."""
+        self.ensure_one()
+        case = self.ticket_id.sudo()
+        invoices = case.overdue_invoice_ids.filtered(lambda move: move.amount_residual > 0)
+        if not invoices:
+            invoices = (
+                self.env["account.move"]
+                .sudo()
+                .search(
+                    [
+                        ("commercial_partner_id", "=", case.partner_id.commercial_partner_id.id),
+                        ("company_id", "=", case.company_id.id),
+                        ("move_type", "=", "out_invoice"),
+                        ("state", "=", "posted"),
+                        ("amount_residual", ">", 0),
+                    ]
+                )
+            )
+        return invoices.sorted(lambda move: (move.invoice_date_due or fields.Date.today(), move.id))
+
+    def _close_if_nothing_overdue(self):
+        """Rule: once the write-off leaves nothing overdue for the customer, the
+        case closes at once as paid (the daily run would close it the next day)."""
+        case = self.ticket_id.sudo()
+        if case.stage_id.closed:
+            return
+        overdue = case.partner_id._collection_overdue_amounts(case.company_id)
+        if not overdue.get(case.partner_id.commercial_partner_id.id):
+            cases.close_paid_cases(self.env["collection.run"]._tickets().browse(case.ids))
+
+    @api.model
+    def _collection_in_settlement(self, tickets):
+        """Rule (lending flow: settlement for death or verified distress): while a
+        settlement of a customer is proposed or approved, the customer's cases
+        leave the recovery path entirely: no level move, no hand-over, no penal
+        accrual, no reminder, no Slack post, no legal notice and no NPA. Returns
+        those of ``tickets`` (cases, or any ticket about the customer, such as an
+        Asset Recovery case) whose customer has such a settlement in the ticket's
+        company, on a case still open (a settled and closed case does not keep
+        the customer out of recovery for good); one grouped query for any number
+        of tickets."""
+        if not tickets:
+            return tickets
+        rows = self.sudo()._read_group(
+            [
+                ("partner_id", "in", tickets.commercial_partner_id.ids),
+                ("company_id", "in", tickets.company_id.ids),
+                ("state", "in", ["to_approve", "approved"]),
+                ("ticket_id.stage_id.closed", "=", False),
+            ],
+            ["partner_id", "company_id"],
+        )
+        settling = {(partner.id, company.id) for partner, company in rows}
+        return tickets.filtered(
+            lambda ticket: (ticket.commercial_partner_id.id, ticket.company_id.id) in settling
         )
 
     def action_approve(self):

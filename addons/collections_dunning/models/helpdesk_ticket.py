@@ -266,8 +266,10 @@ class HelpdeskTicket(models.Model):
         """Place the cases with an agency (recalling them from any other first)."""
         self.env["collection.agency.placement"]._place_tickets(self, agency)
 
-    def _collection_hand_over(self):
-        """Hand cases over to the next team: their level's ``hand_over_team_id``.
+    def _collection_hand_over(self, team=None):
+        """Hand cases over to the next team: ``team`` when given (a hand-over that
+        does not follow the level, e.g. an uncooperative customer's), else their
+        level's ``hand_over_team_id``.
 
         Called by the daily run, in the same run, for cases entering a level that
         names a team to hand over to. This records the hand-over on the agent's
@@ -280,7 +282,7 @@ class HelpdeskTicket(models.Model):
             bodies={
                 ticket.id: self.env._(
                     "Handed over to %(team)s: %(dpd)s days past due (%(level)s).",
-                    team=ticket.collection_level_id.hand_over_team_id.display_name,
+                    team=(team or ticket.collection_level_id.hand_over_team_id).display_name,
                     dpd=ticket.collection_dpd,
                     level=ticket.collection_level_id.display_name,
                 )

@@ -27,6 +27,19 @@ EXCEPTION_SETTING_BOUNDS = {
     "collection_pause_max_days": (1, 90),
     "collection_no_billing_days": (1, 90),
 }
+# Issue 12: what a script read to a customer's reference may not say (data
+# privacy): a figure, or a word about money owed.
+REFERENCE_SCRIPT_FORBIDDEN = re.compile(
+    r"\d[\d.,]*|\b(?:debts?|overdue|loans?|amounts?|dues?|owe[ds]?|owing|arrears?|default\w*|"
+    r"payments?|pay|paid|unpaid|outstanding|balance|bills?|invoices?|instal+ments?|emi|"
+    r"penal\w*|recovery|collections?)\b",
+    re.IGNORECASE,
+)
+
+
+def collection_reference_script_leaks(text):
+    """The words or figures of ``text`` a reference must not hear, in order."""
+    return sorted({match.group(0).lower() for match in REFERENCE_SCRIPT_FORBIDDEN.finditer(text)})
 
 
 class ResCompany(models.Model):
@@ -248,3 +261,45 @@ class ResCompany(models.Model):
         """Issue 12: the lengths of exceptions stay within
         EXCEPTION_SETTING_BOUNDS, so a typo cannot grant an endless pause."""
         check_bounds(self, EXCEPTION_SETTING_BOUNDS)
+
+    # Issue 12: what the unreachable and uncooperative flags set in motion, and
+    # what a customer's references hear.
+    collection_uncooperative_team_id = fields.Many2one(
+        comodel_name="helpdesk.ticket.team",
+        string="Hand Uncooperative Customers Over To",
+        domain="[('is_collection_team', '=', True)]",
+        help="When a customer becomes uncooperative, their open collection cases are "
+        "handed over to this team (field recovery), whatever their level. Empty: "
+        "the flag is only shown.",
+    )
+    collection_reference_script = fields.Text(
+        string="Reference Call Script",
+        translate=True,
+        default=lambda self: self._default_collection_reference_script(),
+        help="What an agent says to a customer's reference (family, friend, office "
+        "contact). Data privacy: never the amount, the debt or the account's state. "
+        "Placeholders: {customer}, {company}, {agent}.",
+    )
+
+    def _default_collection_reference_script(self):
+        return self.env._(
+            "Hello, this is {agent} calling from {company}. We are trying to reach "
+            "{customer} and could not get through. Could you kindly ask {customer} to "
+            "call us back at their convenience? Thank you for your help."
+        )
+
+    @api.constrains("collection_reference_script")
+    def _check_collection_reference_script(self):
+        """Rule (lending flow: references are contacted politely, data privacy): the
+        script read to a reference never names the amount or the debt. A script
+        with a figure or a word about money owed is refused when saved."""
+        for company in self.filtered("collection_reference_script"):
+            found = collection_reference_script_leaks(company.collection_reference_script)
+            if found:
+                raise ValidationError(
+                    self.env._(
+                        "The reference call script must not tell a reference about the "
+                        "customer's account; remove: %s.",
+                        ", ".join(found),
+                    )
+                )

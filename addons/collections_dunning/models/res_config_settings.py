@@ -68,3 +68,9 @@ class ResConfigSettings(models.TransientModel):
     collection_no_billing_days = fields.Integer(
         related="company_id.collection_no_billing_days", readonly=False
     )
+    collection_uncooperative_team_id = fields.Many2one(
+        related="company_id.collection_uncooperative_team_id", readonly=False
+    )
+    collection_reference_script = fields.Text(
+        related="company_id.collection_reference_script", readonly=False
+    )

@@ -31,3 +31,6 @@ from . import test_policy_stages
 from . import test_aging_report
 from . import test_snapshot_backfill
 from . import test_collection_exception
+from . import test_flag_consequences
+from . import test_payment_completed
+from . import test_settlement_recovery

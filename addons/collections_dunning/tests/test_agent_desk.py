@@ -222,6 +222,8 @@ class TestAgentDesk(CollectionsCommon):
     def test_closing_disposition_closes_ticket(self):
         ticket = self._case_ticket()
         with freeze_time(day(2)):
+            # Issue 12: "Payment Completed" closes the case only once accounting agrees.
+            self._pay(self.invoice, date=DUE + timedelta(days=2))
             self._log(ticket, "contacted", "contacted_paid", "contacted_paid_completed")
         self.assertTrue(ticket.stage_id.closed)
 
