@@ -5,7 +5,8 @@ steps of the run and of a batch; the work of each step is written here, as
 plain functions of the records it is given: reading what is overdue
 (``overdue``), opening, moving and closing cases (``cases``), applying the
 ownership rules (``routing``), accruing penal charges (``penal``) and logging
-the reminder steps now due (``reminders``). ``batch.RunBatch`` is what the steps
+the reminder steps now due (``reminders``), choosing the cases that ask for a
+recovery decision (``recovery``). ``batch.RunBatch`` is what the steps
 of one batch hand each other. The bulk SQL they write with is ``bulk_sql``.
 """
 
@@ -13,5 +14,6 @@ from . import batch
 from . import cases
 from . import overdue
 from . import penal
+from . import recovery
 from . import reminders
 from . import routing

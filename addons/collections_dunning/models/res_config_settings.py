@@ -56,3 +56,15 @@ class ResConfigSettings(models.TransientModel):
     collection_interaction_backdate_hours = fields.Integer(
         related="company_id.collection_interaction_backdate_hours", readonly=False
     )
+    collection_recovery_email = fields.Char(
+        related="company_id.collection_recovery_email", readonly=False
+    )
+    collection_delinquent_days = fields.Integer(
+        related="company_id.collection_delinquent_days", readonly=False
+    )
+    collection_recovery_downpayment_days = fields.Integer(
+        related="company_id.collection_recovery_downpayment_days", readonly=False
+    )
+    collection_recovery_days = fields.Integer(
+        related="company_id.collection_recovery_days", readonly=False
+    )

@@ -30,3 +30,7 @@ from . import test_pdf_reports
 from . import test_policy_stages
 from . import test_aging_report
 from . import test_snapshot_backfill
+from . import test_notice_of_default_step
+from . import test_bureau_status
+from . import test_recovery_evaluation
+from . import test_legal_stage

@@ -41,6 +41,7 @@ EXPECTED = {
     "collection.campaign":            ("",    "r",    "crwu", "",     "",     "",     "",    ""),
     "collection.channel.provider":    ("",    "",     "crwu", "",     "",     "",     "",    ""),
     "collection.disposition":         ("r",   "r",    "crwu", "r",    "r",    "",     "",    ""),
+    "collection.default.reason":      ("r",   "r",    "crwu", "r",    "r",    "",     "",    ""),
     "collection.efficiency.report":   ("",    "",     "r",    "",     "",     "",     "",    ""),
     "collection.interaction":         ("",    "crw",  "crwu", "",     "",     "",     "",    ""),
     "collection.legal.notice":        ("",    "",     "",     "crw",  "crwu", "",     "",    ""),

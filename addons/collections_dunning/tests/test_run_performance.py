@@ -82,9 +82,11 @@ class TestRunPerformance(CollectionsCommon):
     # channel's reminders and the agents' to-dos: a fixed cost per batch. (The
     # daily run was pinned at 108: the bulk updates of the reminders and of the
     # log no longer drop their whole model's cache, only the fields they write,
-    # so the reminders' states are not read again.)
-    OPEN_QUERIES = 100
-    DAILY_QUERIES = 105
+    # so the reminders' states are not read again.) Issue 12 adds one statement per
+    # batch and company: the UPDATE of the customers' credit bureau statuses, which
+    # compares in SQL instead of reading them first (100 -> 101, 105 -> 106).
+    OPEN_QUERIES = 101
+    DAILY_QUERIES = 106
 
     def test_query_count_3_customers(self):
         self._measure(3)
