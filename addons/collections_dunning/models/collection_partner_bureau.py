@@ -84,8 +84,14 @@ class CollectionPartnerBureau(models.AbstractModel):
         )
 
     def _collection_set_bureau_status(self, status):
-        """A decision (legal stage, settlement, write-off) sets the status at once."""
-        self.sudo().write(
+        """A decision (legal stage, settlement, write-off) sets the status at once;
+        only another decision changes a settled or written-off customer's."""
+        partners = self
+        if status not in FINAL_BUREAU_STATUSES:
+            partners = self.filtered(
+                lambda p: p.collection_bureau_status not in FINAL_BUREAU_STATUSES
+            )
+        partners.sudo().write(
             {
                 "collection_bureau_status": status,
                 "collection_bureau_status_date": fields.Date.context_today(self),

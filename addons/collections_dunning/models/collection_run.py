@@ -204,11 +204,15 @@ class CollectionRun(models.AbstractModel):
     def _step_update_bureau_status(self, batch):
         """Rule (lending flow: "Mark the account as delinquent in the Credit Bureau
         Reporting"): each customer's bureau status follows its days past due (the
-        largest of its open cases); a customer whose cases closed is current."""
+        largest of its open cases); a case in the legal stage makes it 90+
+        delinquent; a customer whose cases closed is current."""
         dpd = {}
         for ticket in batch.closed | batch.tickets:
             key = (ticket.company_id, ticket.commercial_partner_id.id)
             open_dpd = 0 if ticket.stage_id.closed else ticket.collection_dpd
+            if open_dpd and ticket.team_id.is_legal_team:
+                # in the legal stage: 90+ delinquent whatever the threshold says
+                open_dpd = max(open_dpd, ticket.company_id.collection_delinquent_days)
             dpd[key] = max(dpd.get(key, 0), open_dpd)
         by_company = {}
         for (company, partner_id), days in dpd.items():
