@@ -157,6 +157,25 @@ class HelpdeskTicket(models.Model):
         handed._art_open_cases()
         return res
 
+    def _collection_cases_moving_team(self):
+        # An Asset Recovery team gets a case of its own; the collection case stays.
+        return (
+            super()
+            ._collection_cases_moving_team()
+            .filtered(lambda ticket: not ticket.collection_level_id.hand_over_team_id.is_art_team)
+        )
+
+    def _collection_prepare_legal_notice(self):
+        """Issue 12 (lending flow, step 4): entering the legal stage prepares a
+        legal notice in draft for the legal team to review and send, unless the
+        case already has one not answered."""
+        super()._collection_prepare_legal_notice()
+        Notice = self.env["collection.legal.notice"].sudo()
+        pending = Notice.search(
+            [("ticket_id", "in", self.ids), ("state", "in", ("draft", "sent"))]
+        ).ticket_id
+        return Notice.create([{"ticket_id": ticket.id} for ticket in self - pending])
+
     # ------------------------------------------------------------------
     # Officer actions
     # ------------------------------------------------------------------

@@ -7,7 +7,8 @@ plain functions of the records it is given: reading what is overdue
 ownership rules (``routing``), holding the cases of customers in a
 settlement (``settlements``), accruing penal charges (``penal``) and logging
 the reminder steps now due (``reminders``), holding the cases under an approved
-exception (``exceptions``). ``batch.RunBatch`` is what the steps
+exception (``exceptions``), choosing the cases that ask for a recovery decision
+(``recovery``). ``batch.RunBatch`` is what the steps
 of one batch hand each other. The bulk SQL they write with is ``bulk_sql``.
 """
 
@@ -16,6 +17,7 @@ from . import cases
 from . import exceptions
 from . import overdue
 from . import penal
+from . import recovery
 from . import reminders
 from . import routing
 from . import settlements

@@ -1,6 +1,7 @@
 from . import res_company
 from . import res_config_settings
 from . import collection_partner_flags
+from . import collection_partner_bureau
 from . import res_partner
 from . import account_move
 from . import helpdesk_ticket_category
@@ -50,6 +51,8 @@ from . import collection_ticket_transfer
 from . import collection_ticket_callback
 from . import collection_ticket_tech_visit
 from . import collection_ticket_documents
+from . import collection_default_reason
+from . import collection_ticket_recovery
 from . import helpdesk_ticket
 from . import mail_activity
 from . import mail_mail

@@ -12,6 +12,15 @@ class AccountMove(models.Model):
         help="Device this invoice is for. A customer with several devices gets one "
         "collection case per device.",
     )
+    # Issue 12 (solar policy): the marker of a downpayment (prepayment, upfront
+    # payment) invoice, set by whoever invoices it; 30 days past due on one asks
+    # for a recovery decision (collection.ticket.recovery).
+    is_downpayment = fields.Boolean(
+        string="Downpayment",
+        copy=False,
+        help="This invoice is a downpayment (prepayment, upfront payment): 30 days "
+        "past due on it asks for a recovery decision.",
+    )
 
     @api.model
     def _collection_overdue_domain(self, today=None):

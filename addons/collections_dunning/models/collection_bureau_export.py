@@ -18,6 +18,7 @@ CSV_COLUMNS = [
     "amount_overdue",
     "currency",
     "oldest_due_date",
+    "account_status",
 ]
 # Issue 10: columns the export fills from numbers it formats itself; every other
 # column is text, and text may come from what a customer or an agent typed.
@@ -78,6 +79,7 @@ class CollectionBureauExport(models.Model):
             ("stage_id.closed", "=", False),
             ("company_id", "=", self.company_id.id),
             ("collection_dpd", ">=", self.company_id.collection_bureau_days),
+            ("partner_id.commercial_partner_id.collection_bureau_reportable", "=", True),
         ]
         if self.is_correction:
             domain.append(("partner_id", "in", self.partner_ids.ids))
@@ -154,6 +156,7 @@ class CollectionBureauExport(models.Model):
                     "dpd": dpd,
                     "amount_overdue": amount,
                     "oldest_due_date": oldest_due,
+                    "bureau_status": partner.commercial_partner_id.collection_bureau_status,
                 }
             )
             for partner, dpd, amount, oldest_due, tickets in self._reportable()
@@ -171,6 +174,26 @@ class CollectionBureauExport(models.Model):
                 "mimetype": "text/csv",
             }
         )
+
+    @api.model
+    def _cron_prepare_monthly_export(self):
+        """Rule (lending flow: "reporting of non-payment" every month): once a
+        month, each company gets the month's regular export in draft, for a
+        manager to review and export; the cron never sends anything itself. A
+        month that already has its export (draft or made) gets no second one."""
+        period = fields.Date.context_today(self).replace(day=1)
+        companies = self.env["res.company"].sudo().search([])
+        existing = {
+            company.id
+            for (company,) in self.sudo()._read_group(
+                [("period", "=", period), ("is_correction", "=", False)], ["company_id"]
+            )
+        }
+        todo = companies.filtered(lambda company: company.id not in existing)
+        exports = self.sudo().create(
+            [{"company_id": company.id, "period": period} for company in todo]
+        )
+        return exports
 
     @api.model
     def _csv_cell(self, column, value):
@@ -210,6 +233,7 @@ class CollectionBureauExport(models.Model):
                 f"{line.amount_overdue:.{currency.decimal_places}f}",
                 currency.name,
                 line.oldest_due_date or "",
+                line.bureau_status or "",
             ]
             writer.writerow(
                 [

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .collection_partner_bureau import BUREAU_STATUSES
+
 
 class CollectionBureauExportLine(models.Model):
     _name = "collection.bureau.export.line"
@@ -18,6 +20,11 @@ class CollectionBureauExportLine(models.Model):
     dpd = fields.Integer(string="Days Past Due")
     amount_overdue = fields.Monetary(currency_field="currency_id")
     oldest_due_date = fields.Date()
+    bureau_status = fields.Selection(
+        selection=BUREAU_STATUSES,
+        string="Account Status",
+        help="The customer's credit bureau status when the export was made.",
+    )
 
     _reported_once = models.UniqueIndex(
         "(company_id, period, partner_id) WHERE NOT is_correction",

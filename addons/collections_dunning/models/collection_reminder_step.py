@@ -9,7 +9,12 @@ CHANNELS = [
     ("whatsapp", "WhatsApp"),
     ("ivr", "IVR Call"),
     ("activity", "Agent Activity"),
+    ("notice_of_default", "Notice of Default (email + SMS)"),
 ]
+# Issue 12: the notice of default step issues the notice PDF by email (attached)
+# and by SMS (a link to the same PDF); without templates of its own it uses these.
+NOTICE_MAIL_TEMPLATE = "collections_dunning.mail_template_notice_of_default"
+NOTICE_SMS_TEMPLATE = "collections_dunning.sms_template_notice_of_default"
 # Issue 10: a step is due on the reference date or up to a year after it.
 MAX_DAY_OFFSET = 365
 
@@ -136,6 +141,15 @@ class CollectionReminderStep(models.Model):
             for line in lines
         ]
         return {tid: [str(values[tid] or "") for values in rendered] for tid in ticket_ids}
+
+    def _notice_templates(self):
+        """Issue 12: the email and SMS templates of a notice of default step: its
+        own, else the shipped notice templates."""
+        self.ensure_one()
+        return (
+            self.mail_template_id or self.env.ref(NOTICE_MAIL_TEMPLATE),
+            self.sms_template_id or self.env.ref(NOTICE_SMS_TEMPLATE),
+        )
 
     def _due_date(self, level_date, oldest_due_date):
         """The day this step is due for a case, or None if it cannot be known."""

@@ -6,7 +6,7 @@ from odoo import api, models
 from odoo.tools import split_every
 
 from .. import bulk_sql
-from ..engine import cases, exceptions, overdue, penal, reminders, routing, settlements
+from ..engine import cases, exceptions, overdue, penal, recovery, reminders, routing, settlements
 from ..engine.batch import RunBatch
 
 _logger = logging.getLogger(__name__)
@@ -71,6 +71,8 @@ class CollectionRun(models.AbstractModel):
             "_step_hand_over",
             "_step_route_cases",
             "_step_update_flags",
+            "_step_update_bureau_status",
+            "_step_ask_recovery_decisions",
             "_step_accrue_penal_charges",
             "_step_log_reminders",
             "_step_record_snapshots",
@@ -222,6 +224,35 @@ class CollectionRun(models.AbstractModel):
         """Refresh the customers' collection flags, per company."""
         for company, company_tickets in batch.tickets.grouped("company_id").items():
             company_tickets.commercial_partner_id._collection_update_flags(company)
+
+    def _step_update_bureau_status(self, batch):
+        """Rule (lending flow: "Mark the account as delinquent in the Credit Bureau
+        Reporting"): each customer's bureau status follows its days past due (the
+        largest of its open cases); a case in the legal stage makes it 90+
+        delinquent; a customer whose cases closed is current."""
+        dpd = {}
+        for ticket in batch.closed | batch.tickets:
+            key = (ticket.company_id, ticket.commercial_partner_id.id)
+            open_dpd = 0 if ticket.stage_id.closed else ticket.collection_dpd
+            if open_dpd and ticket.team_id.is_legal_team:
+                # in the legal stage: 90+ delinquent whatever the threshold says
+                open_dpd = max(open_dpd, ticket.company_id.collection_delinquent_days)
+            dpd[key] = max(dpd.get(key, 0), open_dpd)
+        by_company = {}
+        for (company, partner_id), days in dpd.items():
+            by_company.setdefault(company, {})[partner_id] = days
+        Partner = self.env["res.partner"].sudo()
+        for company, partner_dpd in by_company.items():
+            Partner._collection_update_bureau_status(partner_dpd, company, batch.today)
+
+    def _step_ask_recovery_decisions(self, batch):
+        """Rule (solar policy, evaluation / clawback): "If we reach 30 DPD for any
+        downpayment payment" or "120 DPD for any payment, follow this process to
+        recover the project": such a case asks a manager for a recovery decision,
+        once."""
+        recovery.due_for_evaluation(batch.tickets, batch.today)._collection_ask_recovery_decisions(
+            batch.today
+        )
 
     def _step_accrue_penal_charges(self, batch):
         """Add each day's penal charge since the last run, in one UPDATE. The days a

@@ -14,6 +14,8 @@ class HelpdeskTicket(models.Model):
     _name = "helpdesk.ticket"
     _inherit = [
         "helpdesk.ticket",
+        # before the owned fields: it adds its own to _collection_owned_fields()
+        "collection.ticket.recovery",
         "collection.contact.guard",
         "collection.ticket.owned.fields",
         "collection.ticket.case",
@@ -289,3 +291,40 @@ class HelpdeskTicket(models.Model):
                 for ticket in self
             }
         )
+        self._collection_cases_moving_team()._collection_move_to_hand_over_team()
+        self.filtered(
+            "collection_level_id.hand_over_team_id.is_legal_team"
+        )._collection_enter_legal_stage()
+
+    def _collection_cases_moving_team(self):
+        """Issue 12: the cases the hand-over moves into their hand-over team: those
+        handed to a Collections team (such as Legal), which then works the case.
+        A team outside Collections only hears of it (the note above); an add-on
+        that opens a case of its own for its team keeps the collection case."""
+        return self.filtered("collection_level_id.hand_over_team_id.is_collection_team")
+
+    def _collection_move_to_hand_over_team(self):
+        """Issue 12: a case handed over to a team is that team's from now on: it
+        moves to the team, to an agent the team's assignment rule picks."""
+        teams = self.grouped(lambda ticket: ticket.collection_level_id.hand_over_team_id)
+        for team, tickets in teams.items():
+            agents = team._collection_assign_agents(len(tickets))
+            by_agent = {}
+            for ticket, agent in zip(tickets, agents, strict=True):
+                by_agent[agent] = by_agent.get(agent, self.browse()) | ticket
+            for agent, agent_tickets in by_agent.items():
+                agent_tickets.sudo().write({"team_id": team.id, "user_id": agent.id})
+
+    def _collection_enter_legal_stage(self):
+        """Rule (lending flow, step 4): "escalate the case to the Legal Team.
+        Initiate legal notices ... Mark the account as delinquent in the Credit
+        Bureau Reporting." The customer is reported 90+ delinquent at once; the
+        legal notice is prepared by ``_collection_prepare_legal_notice``."""
+        self.commercial_partner_id._collection_set_bureau_status("delinquent")
+        self._collection_prepare_legal_notice()
+
+    def _collection_prepare_legal_notice(self):
+        """Hook: a legal notice prepared for review when a case enters the legal
+        stage. The notices live in Asset Recovery (collections_art), which
+        overrides this; without it the legal team drafts its own."""
+        return self.browse()

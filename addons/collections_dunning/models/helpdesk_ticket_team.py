@@ -9,6 +9,12 @@ class HelpdeskTicketTeam(models.Model):
         help="Tickets of this team are collection cases: they need a Purifier ID "
         "and are hidden from the customer portal.",
     )
+    # Issue 12: the lending flow's legal stage (over 90 days past due).
+    is_legal_team = fields.Boolean(
+        string="Legal Team",
+        help="Cases handed over to this team enter the legal stage: a legal notice "
+        "is prepared for review and the customer is reported 90+ delinquent.",
+    )
     collection_assign_method = fields.Selection(
         selection=[
             ("balanced", "Fewest open tickets"),

@@ -303,3 +303,52 @@ class ResCompany(models.Model):
                         ", ".join(found),
                     )
                 )
+
+    # Issue 12, late stages: the recovery address, the bureau's 90+ bucket and the
+    # recovery evaluation (seeds: lending flow, solar policy).
+    collection_recovery_email = fields.Char(
+        string="Recovery Email Address",
+        help="From address of recovery documents (the notice of default): the "
+        "company's authorized recovery email ID. Empty: the company's address.",
+    )
+    collection_delinquent_days = fields.Integer(
+        string="Delinquent From (days past due)",
+        default=90,
+        help="Customers this many days past due are reported to the credit bureau as "
+        "90+ delinquent (lending flow: legal escalation after 90 days).",
+    )
+    collection_recovery_downpayment_days = fields.Integer(
+        string="Recovery Evaluation on Downpayments (days past due)",
+        default=30,
+        help="A case with a downpayment invoice this many days past due asks a manager "
+        "for a recovery decision (solar policy).",
+    )
+    collection_recovery_days = fields.Integer(
+        string="Recovery Evaluation (days past due)",
+        default=120,
+        help="A case with any invoice this many days past due asks a manager for a "
+        "recovery decision (solar policy).",
+    )
+
+    @api.constrains(
+        "collection_delinquent_days",
+        "collection_recovery_downpayment_days",
+        "collection_recovery_days",
+    )
+    def _check_collection_late_stage_bounds(self):
+        """Rule (issue 12): the late-stage thresholds stay within a year, so a typo
+        cannot report every customer delinquent or switch the evaluation off."""
+        check_bounds(
+            self,
+            {
+                "collection_delinquent_days": (1, 365),
+                "collection_recovery_downpayment_days": (1, 365),
+                "collection_recovery_days": (1, 730),
+            },
+        )
+
+    def _collection_recovery_email_from(self):
+        """The From address of recovery documents: the configured recovery address,
+        else the company's own."""
+        self.ensure_one()
+        return self.collection_recovery_email or self.email_formatted

@@ -74,3 +74,15 @@ class ResConfigSettings(models.TransientModel):
     collection_reference_script = fields.Text(
         related="company_id.collection_reference_script", readonly=False
     )
+    collection_recovery_email = fields.Char(
+        related="company_id.collection_recovery_email", readonly=False
+    )
+    collection_delinquent_days = fields.Integer(
+        related="company_id.collection_delinquent_days", readonly=False
+    )
+    collection_recovery_downpayment_days = fields.Integer(
+        related="company_id.collection_recovery_downpayment_days", readonly=False
+    )
+    collection_recovery_days = fields.Integer(
+        related="company_id.collection_recovery_days", readonly=False
+    )

@@ -34,3 +34,7 @@ from . import test_collection_exception
 from . import test_flag_consequences
 from . import test_payment_completed
 from . import test_settlement_recovery
+from . import test_notice_of_default_step
+from . import test_bureau_status
+from . import test_recovery_evaluation
+from . import test_legal_stage

@@ -1,5 +1,5 @@
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 
 from freezegun import freeze_time
 
@@ -192,3 +192,59 @@ class GatewayCommon(CollectionsCommon):
     def _send_queued(self, when):
         with freeze_time(when):
             self.env["collection.reminder"]._cron_send_queued()
+
+
+class LateStageCommon(CollectionsCommon):
+    """Issue 12, late stages: a lending-flow policy (D1 reminder, D3 notice of
+    default, D4 repeated attempts, D5 legal over 90 days past due), a customer
+    with an email and an Indian mobile number, and the daily run on day n after
+    an invoice due on ``DUE``."""
+
+    DUE = date(2026, 1, 1)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.policy = cls.env["collection.policy"].create(
+            {
+                "name": "Lending collections flow",
+                "paid_stage_id": cls.env.ref("collections_dunning.helpdesk_stage_paid").id,
+                "level_ids": [
+                    Command.create({"code": code, "name": code, "dpd_from": low, "dpd_to": high})
+                    for code, low, high in (
+                        ("D1", 1, 5),
+                        ("D3", 6, 9),
+                        ("D4", 10, 89),
+                        ("D5", 90, 0),
+                    )
+                ],
+            }
+        )
+        cls.levels = {level.code: level for level in cls.policy.level_ids}
+        cls.customer.write(
+            {
+                "collection_policy_id": cls.policy.id,
+                "phone": "+91 80 4000 1234",
+                "country_id": cls.env.ref("base.in").id,
+            }
+        )
+
+    @classmethod
+    def _invoice(cls, amount=1000.0, **values):
+        with freeze_time(cls.DUE):
+            invoice = cls._create_invoice(cls.customer, cls.DUE, amount)
+        if values:
+            invoice.write(values)
+        return invoice
+
+    def _run_day(self, n):
+        """The daily run on day ``n`` past due, at 10:00 UTC (within contact hours)."""
+        when = fields.Datetime.to_datetime(self.DUE) + timedelta(days=n, hours=10)
+        with freeze_time(when):
+            self.env["collection.policy"]._cron_run()
+        return self._case()
+
+    def _case(self):
+        return self.env["helpdesk.ticket"].search(
+            [("collection_case", "=", True), ("partner_id", "=", self.customer.id)]
+        )

@@ -42,6 +42,7 @@ EXPECTED = {
     "collection.channel.provider":    ("",    "",     "crwu", "",     "",     "",     "",    ""),
     "collection.disposition":         ("r",   "r",    "crwu", "r",    "r",    "",     "",    ""),
     "collection.exception":           ("",    "cr",   "crw",  "",     "",     "",     "",    ""),
+    "collection.default.reason":      ("r",   "r",    "crwu", "r",    "r",    "",     "",    ""),
     "collection.efficiency.report":   ("",    "",     "r",    "",     "",     "",     "",    ""),
     "collection.interaction":         ("",    "crw",  "crwu", "",     "",     "",     "",    ""),
     "collection.legal.notice":        ("",    "",     "",     "crw",  "crwu", "",     "",    ""),

@@ -49,12 +49,12 @@ class TestBureauExport(CollectionsCommon):
             self._rows(export),
             [
                 "period,record_type,customer_ref,customer_name,vat,phone,email,days_past_due,"
-                "amount_overdue,currency,oldest_due_date",
+                "amount_overdue,currency,oldest_due_date,account_status",
                 f"2026-02,NEW,C-0007,{self.customer.name},,+91 80 4000 1234,"
                 f"{self.customer.email},16,"
-                f"1000.00,{self.company.currency_id.name},2026-02-01",
+                f"1000.00,{self.company.currency_id.name},2026-02-01,overdue_30",
                 f"2026-02,NEW,C-0009,Household 9,,,,21,250.50,{self.company.currency_id.name},"
-                "2026-01-27",
+                "2026-01-27,overdue_30",
             ],
         )
 

@@ -85,10 +85,12 @@ class TestRunPerformance(CollectionsCommon):
     # so the reminders' states are not read again.)
     # Issue 12 adds a fixed cost: the run's expiry search of ended exceptions,
     # one read of the batch's running exceptions for the level moves, one for the
-    # reminders logged and one when they are sent (approved exceptions), and one
-    # grouped query per batch with open cases: which customers are in a settlement.
-    OPEN_QUERIES = 103
-    DAILY_QUERIES = 110
+    # reminders logged and one when they are sent (approved exceptions), one
+    # grouped query per batch with open cases (which customers are in a
+    # settlement), and one UPDATE per batch and company of the customers' credit
+    # bureau statuses.
+    OPEN_QUERIES = 104
+    DAILY_QUERIES = 111
 
     def test_query_count_3_customers(self):
         self._measure(3)

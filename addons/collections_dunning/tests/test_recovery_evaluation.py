@@ -1,0 +1,85 @@
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .common import LateStageCommon
+
+
+@tagged("post_install", "-at_install")
+class TestRecoveryEvaluation(LateStageCommon):
+    """Solar policy, evaluation / clawback: 30 days past due on a downpayment or
+    120 on any payment asks the manager for a recovery decision, once, with the
+    reason for default recorded from the closed list."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.team_collections.user_id = cls.manager
+        cls.activity_type = cls.env.ref("collections_dunning.mail_activity_type_recovery_decision")
+        cls.reason = cls.env.ref("collections_dunning.default_reason_liquidity")
+
+    def _asks(self, case):
+        return case.activity_ids.filtered(lambda a: a.activity_type_id == self.activity_type)
+
+    def test_downpayment_30_days_past_due_asks_once(self):
+        self._invoice(5000.0, is_downpayment=True)
+        case = self._run_day(29)
+        self.assertFalse(case.collection_recovery_state)
+        case = self._run_day(30)
+        self.assertEqual(case.collection_recovery_state, "to_decide")
+        self.assertEqual(case.collection_recovery_asked_date, self.DUE.replace(day=31))
+        ask = self._asks(case)
+        self.assertEqual(len(ask), 1)
+        self.assertEqual(ask.user_id, self.manager)
+        self._run_day(31)
+        self.assertEqual(len(self._asks(case)), 1, "asked once")
+
+    def test_any_payment_asks_at_120_days_only(self):
+        self._invoice(1000.0)
+        self.assertFalse(self._run_day(119).collection_recovery_state, "no downpayment: 120")
+        self.assertEqual(self._run_day(120).collection_recovery_state, "to_decide")
+
+    def test_thresholds_are_company_settings(self):
+        self.company.collection_recovery_days = 60
+        self._invoice(1000.0)
+        self.assertEqual(self._run_day(60).collection_recovery_state, "to_decide")
+
+    def test_manager_decides_with_the_reason_for_default(self):
+        self._invoice(5000.0, is_downpayment=True)
+        case = self._run_day(30)
+        with self.assertRefused(AccessError, "Only collection managers decide on recovery"):
+            case.with_user(self.agent_1).action_confirm_recovery_decision()
+        with self.assertRefused(UserError, "Choose the reason for default and the decision"):
+            case.with_user(self.manager).action_confirm_recovery_decision()
+        case.with_user(self.manager).write(
+            {
+                "collection_default_reason_id": self.reason.id,
+                "collection_recovery_decision": "restructure",
+            }
+        )
+        case.with_user(self.manager).action_confirm_recovery_decision()
+        self.assertEqual(case.collection_recovery_state, "decided")
+        self.assertEqual(case.collection_recovery_decided_by_id, self.manager)
+        self.assertFalse(self._asks(case), "the manager's activity is done")
+        self.assertIn("Restructure the debt", self._notes(case)[0])
+        with self.assertRefused(UserError, "does not ask for a recovery decision"):
+            case.with_user(self.manager).action_confirm_recovery_decision()
+
+    def test_write_off_decision_reports_the_customer_written_off(self):
+        self._invoice(1000.0)
+        case = self._run_day(120)
+        case.with_user(self.manager).write(
+            {
+                "collection_default_reason_id": self.reason.id,
+                "collection_recovery_decision": "write_off",
+            }
+        )
+        case.with_user(self.manager).action_confirm_recovery_decision()
+        self.assertEqual(self.customer.collection_bureau_status, "written_off")
+        self._run_day(121)
+        self.assertEqual(self.customer.collection_bureau_status, "written_off")
+
+    def test_nobody_sets_the_evaluation_state_by_hand(self):
+        self._invoice(1000.0)
+        case = self._run_day(10)
+        with self.assertRefused(AccessError, "cannot be set by hand"):
+            case.with_user(self.manager).write({"collection_recovery_state": "decided"})
