@@ -31,6 +31,7 @@ from . import collection_promise
 from . import collection_payment_plan
 from . import collection_payment_plan_line
 from . import collection_settlement
+from . import collection_claim
 from . import collection_penal_charge
 from . import collection_penal_waiver
 from . import collection_bureau_export
@@ -50,6 +51,7 @@ from . import collection_ticket_transfer
 from . import collection_ticket_callback
 from . import collection_ticket_tech_visit
 from . import collection_ticket_documents
+from . import collection_ticket_service_pause
 from . import helpdesk_ticket
 from . import mail_activity
 from . import mail_mail

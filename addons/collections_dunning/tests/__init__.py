@@ -30,3 +30,6 @@ from . import test_pdf_reports
 from . import test_policy_stages
 from . import test_aging_report
 from . import test_snapshot_backfill
+from . import test_service_pause
+from . import test_collection_claim
+from . import test_commitment_letter
