@@ -37,7 +37,6 @@ class CollectionClaim(models.Model):
         "verified_date",
     )
 
-    ticket_id = fields.Many2one(string="Ticket")
     claim_type = fields.Selection(
         selection=[("validity", "Validity Extension"), ("discount", "Discount")],
         string="Claimed",
@@ -69,12 +68,11 @@ class CollectionClaim(models.Model):
     )
     recorded_by_id = fields.Many2one(
         comodel_name="res.users",
-        string="Recorded By",
         default=lambda self: self.env.user,
         readonly=True,
         index=True,
     )
-    verified_by_id = fields.Many2one(comodel_name="res.users", string="Verified By", readonly=True)
+    verified_by_id = fields.Many2one(comodel_name="res.users", readonly=True)
     verified_date = fields.Datetime(string="Verified On", readonly=True)
     reject_reason = fields.Text(
         string="Rejection Reason", help="Sent to the customer when the claim is rejected."
@@ -223,15 +221,12 @@ class CollectionClaim(models.Model):
                 format_amount(self.env, self.claimed_amount, self.currency_id),
             )
         else:
+            what = self.env._("validity until %s", format_date(self.env, self.claimed_date))
+        if self.promised_by:
+            what = self.env._("%(what)s, promised by %(who)s", what=what, who=self.promised_by)
+        if self.promised_date:
             what = self.env._(
-                "validity until %s", format_date(self.env, self.claimed_date)
-            )
-        if self.promised_by or self.promised_date:
-            what = self.env._(
-                "%(what)s, promised by %(who)s on %(when)s",
-                what=what,
-                who=self.promised_by or self.env._("(unknown)"),
-                when=format_date(self.env, self.promised_date) if self.promised_date else "?",
+                "%(what)s on %(when)s", what=what, when=format_date(self.env, self.promised_date)
             )
         return what
 
@@ -277,6 +272,4 @@ class CollectionClaim(models.Model):
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
         )
-        ticket._message_log(
-            body=self.env._("Claimed promise rejected by %s.", self.env.user.name)
-        )
+        ticket._message_log(body=self.env._("Claimed promise rejected by %s.", self.env.user.name))

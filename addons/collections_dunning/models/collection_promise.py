@@ -109,20 +109,19 @@ class CollectionPromise(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su:
-            self._collection_check_direct_create(vals_list)
         promises = super().create(vals_list)
+        if not self.env.su:
+            promises._collection_check_direct_create()
         for letter in promises.filtered(lambda p: p.promise_type == "commitment_letter"):
             adopt_uploads(letter, letter.attachment_ids)
             letter._collection_post_letter()
         return promises
 
-    @api.model
-    def _collection_check_direct_create(self, vals_list):
+    def _collection_check_direct_create(self):
         """Rule: a promise to pay comes from a logged contact (Log Contact, which
         writes it); the only promise an agent records on its own is a commitment
         letter, with the signed letter as its proof."""
-        if any(vals.get("promise_type") != "commitment_letter" for vals in vals_list):
+        if any(promise.promise_type != "commitment_letter" for promise in self):
             raise UserError(
                 self.env._(
                     "A promise to pay is recorded with Log Contact; only a commitment "

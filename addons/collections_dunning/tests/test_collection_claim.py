@@ -75,7 +75,9 @@ class TestCollectionClaim(CollectionsCommon):
             (claim.attachment_ids.res_model, claim.attachment_ids.res_id),
             ("collection.claim", claim.id),
         )
-        self.assertTrue(any("Claimed promise recorded" in body for body in self._notes(self.ticket)))
+        self.assertTrue(
+            any("Claimed promise recorded" in body for body in self._notes(self.ticket))
+        )
         self.assertEqual(self.ticket.claim_ids, claim)
 
     def test_a_claim_says_what_was_promised(self):
@@ -122,19 +124,18 @@ class TestCollectionClaim(CollectionsCommon):
         with self.assertRefused(UserError, "already verified"):
             claim.with_user(self.manager_2).action_reject()
         with self.assertRefused(UserError, "cannot be edited"):
-            claim.with_user(self.support).write({"claimed_amount": 900.0})
+            claim.with_user(self.manager_2).write({"claimed_amount": 900.0})
 
     def test_rejected_claim_is_answered_with_the_reason(self):
         claim = self._claim()
         with self.assertRefused(UserError, "reason for rejecting"):
             claim.with_user(self.manager).action_reject()
-        claim.with_user(self.manager).reject_reason = "No such offer in June; validity ends in March."
+        reason = "No such offer in June; validity ends in March."
+        claim.with_user(self.manager).reject_reason = reason
         with freeze_time(NOW):
             claim.with_user(self.manager).action_reject()
         self.assertEqual((claim.state, claim.verified_by_id), ("rejected", self.manager))
-        answer = self.ticket.message_ids.filtered(
-            lambda m: "could not confirm" in (m.body or "")
-        )
+        answer = self.ticket.message_ids.filtered(lambda m: "could not confirm" in (m.body or ""))
         self.assertEqual(len(answer), 1)
         self.assertIn(self.customer, answer.partner_ids)
         self.assertIn("No such offer in June", answer.body)
