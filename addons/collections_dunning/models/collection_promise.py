@@ -110,7 +110,9 @@ class CollectionPromise(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         promises = super().create(vals_list)
-        if not self.env.su:
+        if not self.env.su and not self.env.user.has_group(
+            "collections_dunning.group_collection_manager"
+        ):
             promises._collection_check_direct_create()
         for letter in promises.filtered(lambda p: p.promise_type == "commitment_letter"):
             adopt_uploads(letter, letter.attachment_ids)
@@ -118,9 +120,10 @@ class CollectionPromise(models.Model):
         return promises
 
     def _collection_check_direct_create(self):
-        """Rule: a promise to pay comes from a logged contact (Log Contact, which
-        writes it); the only promise an agent records on its own is a commitment
-        letter, with the signed letter as its proof."""
+        """Rule: an agent's promise to pay comes from a logged contact (Log
+        Contact, which writes it); the only promise an agent records on its own
+        is a commitment letter, with the signed letter as its proof (managers
+        kept their right to record any promise)."""
         if any(promise.promise_type != "commitment_letter" for promise in self):
             raise UserError(
                 self.env._(
