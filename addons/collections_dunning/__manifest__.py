@@ -36,6 +36,8 @@
         "views/collection_run_log_views.xml",
         "views/collection_portfolio_views.xml",
         "views/collection_exception_views.xml",
+        "views/collection_claim_views.xml",
+        "views/collection_promise_views.xml",
         "wizards/collection_transfer_wizard_views.xml",
         "wizards/collection_reallocate_wizard_views.xml",
         "wizards/collection_roll_rate_wizard_views.xml",

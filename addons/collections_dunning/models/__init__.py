@@ -32,6 +32,7 @@ from . import collection_promise
 from . import collection_payment_plan
 from . import collection_payment_plan_line
 from . import collection_settlement
+from . import collection_claim
 from . import collection_penal_charge
 from . import collection_penal_waiver
 from . import collection_bureau_export
@@ -53,6 +54,7 @@ from . import collection_ticket_tech_visit
 from . import collection_ticket_documents
 from . import collection_default_reason
 from . import collection_ticket_recovery
+from . import collection_ticket_service_pause
 from . import helpdesk_ticket
 from . import mail_activity
 from . import mail_mail

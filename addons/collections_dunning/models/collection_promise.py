@@ -1,13 +1,22 @@
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_amount, format_date
 
 from .. import bulk_sql
+from .collection_claim import adopt_uploads
 
 
 class CollectionPromise(models.Model):
-    """A promise to pay an amount by a date, decided kept or broken by real payments."""
+    """A promise to pay an amount by a date, decided kept or broken by real payments.
+
+    A commitment letter (lending flow) is one too (``promise_type``
+    ``commitment_letter``): signed, attached, for a date within the company's
+    ``collection_commitment_letter_days``; kept or broken the same way, and a
+    broken one counts as a broken promise."""
 
     _name = "collection.promise"
     _inherit = ["collection.case.mixin", "collection.action.guard"]
@@ -24,9 +33,25 @@ class CollectionPromise(models.Model):
         "amount",
         "date",
         "start_date",
+        "promise_type",
     )
 
     interaction_id = fields.Many2one(comodel_name="collection.interaction", readonly=True)
+    promise_type = fields.Selection(
+        selection=[("promise", "Promise to Pay"), ("commitment_letter", "Commitment Letter")],
+        string="Type",
+        required=True,
+        default="promise",
+        index=True,
+    )
+    attachment_ids = fields.Many2many(
+        comodel_name="ir.attachment",
+        relation="collection_promise_attachment_rel",
+        column1="promise_id",
+        column2="attachment_id",
+        string="Signed Letter",
+        help="The commitment letter the customer signed.",
+    )
     user_id = fields.Many2one(comodel_name="res.users", string="Agent")
     amount = fields.Monetary(currency_field="currency_id", required=True)
     date = fields.Date(string="Promised For", required=True)
@@ -55,6 +80,109 @@ class CollectionPromise(models.Model):
             promise._collection_check_promise_terms(
                 promise.ticket_id, promise.amount, promise.date, promise.start_date
             )
+
+    @api.constrains("promise_type", "date", "start_date", "attachment_ids")
+    def _check_commitment_letter(self):
+        for letter in self.filtered(lambda p: p.promise_type == "commitment_letter"):
+            letter._collection_check_commitment_letter()
+
+    def _collection_check_commitment_letter(self):
+        """Rule (lending flow): a commitment letter is the customer's signed
+        commitment to pay within the company's ``collection_commitment_letter_days``
+        (3 by default): without the signed letter attached it is a plain promise,
+        and a later date is no commitment."""
+        self.ensure_one()
+        if not self.attachment_ids:
+            raise ValidationError(
+                self.env._("Attach the signed commitment letter before recording it.")
+            )
+        days = self.company_id.collection_commitment_letter_days
+        if self.date > self.start_date + timedelta(days=days):
+            raise ValidationError(
+                self.env._(
+                    "A commitment letter is for a payment within %(days)s days: by "
+                    "%(date)s at the latest.",
+                    days=days,
+                    date=format_date(self.env, self.start_date + timedelta(days=days)),
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        promises = super().create(vals_list)
+        if not self.env.su and not self.env.user.has_group(
+            "collections_dunning.group_collection_manager"
+        ):
+            promises._collection_check_direct_create()
+        for letter in promises.filtered(lambda p: p.promise_type == "commitment_letter"):
+            adopt_uploads(letter, letter.attachment_ids)
+            letter._collection_post_letter()
+        return promises
+
+    def _collection_check_direct_create(self):
+        """Rule: an agent's promise to pay comes from a logged contact (Log
+        Contact, which writes it); the only promise an agent records on its own
+        is a commitment letter, with the signed letter as its proof (managers
+        kept their right to record any promise)."""
+        if any(promise.promise_type != "commitment_letter" for promise in self):
+            raise UserError(
+                self.env._(
+                    "A promise to pay is recorded with Log Contact; only a commitment "
+                    "letter is recorded on its own."
+                )
+            )
+
+    @api.model
+    def _action_new_commitment_letter(self, ticket):
+        """The commitment letter form, in a dialog, on a collection case: the
+        overdue amount, due within the company's days, recorded by the agent."""
+        ticket.ensure_one()
+        if not ticket.is_collection_ticket:
+            raise UserError(
+                self.env._("A commitment letter is recorded on a case with Collections.")
+            )
+        ticket.check_access("write")
+        self.check_access("create")
+        today = fields.Date.context_today(self)
+        days = ticket.company_id.collection_commitment_letter_days
+        return {
+            "name": self.env._("Commitment Letter"),
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "view_mode": "form",
+            "views": [
+                (self.env.ref("collections_dunning.collection_promise_view_form_letter").id, "form")
+            ],
+            "target": "new",
+            "context": {
+                "default_ticket_id": ticket.id,
+                "default_promise_type": "commitment_letter",
+                "default_user_id": self.env.uid,
+                "default_amount": self._collection_case_overdue(ticket),
+                "default_start_date": today,
+                "default_date": today + timedelta(days=days),
+            },
+        }
+
+    def _collection_post_letter(self):
+        """Every commitment letter is on the case's chatter, with a copy of the
+        signed letter."""
+        self.ensure_one()
+        ticket = self.ticket_id
+        copies = self.env["ir.attachment"]
+        for attachment in self.attachment_ids.sudo():
+            copies |= attachment.copy({"res_model": ticket._name, "res_id": ticket.id})
+        ticket.message_post(
+            body=Markup("<p>%s</p>")
+            % self.env._(
+                "Commitment letter recorded by %(user)s: %(amount)s by %(date)s.",
+                user=self.env.user.name,
+                amount=format_amount(self.env, self.amount, self.currency_id),
+                date=format_date(self.env, self.date),
+            ),
+            subtype_xmlid="mail.mt_note",
+            attachment_ids=copies.ids,
+        )
 
     @api.model
     def _collection_check_promise_terms(self, ticket, amount, date, start_date):
@@ -126,6 +254,7 @@ class CollectionPromise(models.Model):
         kept._collection_action_write({"state": "kept", "closed_date": today})
         broken._collection_action_write({"state": "broken", "closed_date": today})
         broken._notify_broken()
+        (kept | broken)._collection_log_letter_outcomes()
         if kept or broken:
             (kept | broken).partner_id._collection_update_flags()
         return kept, broken
@@ -135,10 +264,28 @@ class CollectionPromise(models.Model):
             promise.ticket_id.sudo().activity_schedule(
                 "collections_dunning.mail_activity_type_follow_up",
                 summary=self.env._(
-                    "Promise broken: %(paid)s of %(amount)s paid by %(date)s",
+                    "%(what)s broken: %(paid)s of %(amount)s paid by %(date)s",
+                    what=self.env._("Commitment letter")
+                    if promise.promise_type == "commitment_letter"
+                    else self.env._("Promise"),
                     paid=promise.paid_amount,
                     amount=promise.amount,
                     date=promise.date,
                 ),
                 user_id=(promise.user_id or promise.ticket_id.user_id or self.env.user).id,
+            )
+
+    def _collection_log_letter_outcomes(self):
+        """A commitment letter kept or broken is said on the case's chatter (an
+        ordinary promise's outcome shows in the case's promise list)."""
+        states = dict(self._fields["state"].selection)
+        for letter in self.filtered(lambda p: p.promise_type == "commitment_letter"):
+            letter.ticket_id.sudo()._message_log(
+                body=self.env._(
+                    "Commitment letter %(state)s: %(paid)s of %(amount)s paid by %(date)s.",
+                    state=states[letter.state].lower(),
+                    paid=format_amount(self.env, letter.paid_amount, letter.currency_id),
+                    amount=format_amount(self.env, letter.amount, letter.currency_id),
+                    date=format_date(self.env, letter.date),
+                )
             )

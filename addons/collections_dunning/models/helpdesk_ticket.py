@@ -25,6 +25,7 @@ class HelpdeskTicket(models.Model):
         "collection.ticket.callback",
         "collection.ticket.tech.visit",
         "collection.ticket.documents",
+        "collection.ticket.service.pause",
     ]
 
     is_collection_ticket = fields.Boolean(
@@ -123,6 +124,9 @@ class HelpdeskTicket(models.Model):
     )
     settlement_ids = fields.One2many(
         comodel_name="collection.settlement", inverse_name="ticket_id", string="Settlements"
+    )
+    claim_ids = fields.One2many(
+        comodel_name="collection.claim", inverse_name="ticket_id", string="Claimed Promises"
     )
     partner_unreachable = fields.Boolean(
         string="Unreachable", related="commercial_partner_id.collection_unreachable"
@@ -249,8 +253,20 @@ class HelpdeskTicket(models.Model):
         return self._collection_send_payment_links()
 
     def action_send_pause_link(self):
-        """Out of station: invoice the configured service pause fee and send its link."""
-        return self._collection_send_pause_links()
+        """Support's button: out of station (with a reason), invoice the configured
+        service pause fee and send its link; a second request within the window
+        goes to Collections instead."""
+        return self._collection_send_pause_request()
+
+    def action_record_claim(self):
+        """Support's button: record a promise of validity or a discount the
+        customer says they were given, for a verifier to confirm or reject."""
+        return self.env["collection.claim"]._action_new_for(self)
+
+    def action_new_commitment_letter(self):
+        """The agent's "Commitment Letter": a signed commitment to pay within the
+        company's days, kept or broken like a promise."""
+        return self.env["collection.promise"]._action_new_commitment_letter(self)
 
     def action_log_contact(self):
         """The "Log contact" dialog: the three dependent disposition layers."""
@@ -263,6 +279,10 @@ class HelpdeskTicket(models.Model):
         """A customer with liquidity problems who is willing to pay moves to a
         refinancing plan instead of standard reminders."""
         return self.env["collection.payment.plan"]._action_new_for(self, is_refinancing=True)
+
+    def _collection_owned_fields(self):
+        """The pause link's date is written by the pause action only."""
+        return super()._collection_owned_fields() | {"pause_link_date"}
 
     def _collection_place_with(self, agency):
         """Place the cases with an agency (recalling them from any other first)."""

@@ -352,3 +352,29 @@ class ResCompany(models.Model):
         else the company's own."""
         self.ensure_one()
         return self.collection_recovery_email or self.email_formatted
+
+    # Issue 12, part B: service pause and commitment letters
+    collection_pause_repeat_days = fields.Integer(
+        string="Second Pause Request Window (days)",
+        default=90,
+        help="A customer asking for a service pause again within this many days of the "
+        "last pause link gets no new link: the ticket goes to Collections.",
+    )
+    collection_commitment_letter_days = fields.Integer(
+        string="Commitment Letter Horizon (days)",
+        default=3,
+        help="A signed commitment letter is for a payment within this many days.",
+    )
+
+    @api.constrains("collection_pause_repeat_days", "collection_commitment_letter_days")
+    def _check_collection_pause_and_letter_bounds(self):
+        """Rule: the second-pause window and the commitment letter horizon stay
+        within sane limits (a zero window would never escalate a repeated pause,
+        a letter for next year is no commitment)."""
+        check_bounds(
+            self,
+            {
+                "collection_pause_repeat_days": (1, 365),
+                "collection_commitment_letter_days": (1, 30),
+            },
+        )

@@ -86,3 +86,9 @@ class ResConfigSettings(models.TransientModel):
     collection_recovery_days = fields.Integer(
         related="company_id.collection_recovery_days", readonly=False
     )
+    collection_pause_repeat_days = fields.Integer(
+        related="company_id.collection_pause_repeat_days", readonly=False
+    )
+    collection_commitment_letter_days = fields.Integer(
+        related="company_id.collection_commitment_letter_days", readonly=False
+    )

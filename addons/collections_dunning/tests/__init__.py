@@ -38,3 +38,6 @@ from . import test_notice_of_default_step
 from . import test_bureau_status
 from . import test_recovery_evaluation
 from . import test_legal_stage
+from . import test_service_pause
+from . import test_collection_claim
+from . import test_commitment_letter

@@ -77,6 +77,7 @@ class TestDocuments(CollectionsCommon):
 
     def test_pause_fee_link_uses_configured_amount(self):
         self.company.collection_pause_fee = 250.0
+        self.case.write({"out_of_station": True, "out_of_station_reason": "Travelling"})
         self.case.with_user(self.agent_1).action_send_pause_link()
         fee = self.env["account.move"].search(
             [("invoice_origin", "=", self.case.number), ("partner_id", "=", self.customer.id)]

@@ -202,6 +202,7 @@ class TestServerRules(CollectionsCommon):
 
     def test_pause_link_refused_outside_collections(self):
         self.company.collection_pause_fee = 250.0
+        self.case.write({"out_of_station": True, "out_of_station_reason": "Travelling"})
         for user in (self.helpdesk_user, self.support_team_user, self.internal_user):
             for action in (
                 "action_send_pause_link",
