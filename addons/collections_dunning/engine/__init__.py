@@ -8,11 +8,13 @@ ownership rules (``routing``), holding the cases of customers in a
 settlement (``settlements``), accruing penal charges (``penal``) and logging
 the reminder steps now due (``reminders``), holding the cases under an approved
 exception (``exceptions``), choosing the cases that ask for a recovery decision
-(``recovery``). ``batch.RunBatch`` is what the steps
-of one batch hand each other. The bulk SQL they write with is ``bulk_sql``.
+(``recovery``), and the days past due the credit bureau hears (``bureau``).
+``batch.RunBatch`` is what the steps of one batch hand each other. The bulk SQL
+they write with is ``bulk_sql``.
 """
 
 from . import batch
+from . import bureau
 from . import cases
 from . import exceptions
 from . import overdue

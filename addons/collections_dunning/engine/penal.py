@@ -22,3 +22,19 @@ def accrued_penal_charge(ticket, today):
     if policy.penal_cap_percent:
         accrued = min(accrued, ticket.amount_overdue * policy.penal_cap_percent / 100.0)
     return accrued
+
+
+def accrual_values(tickets, settling, today):
+    """The penal columns to write for ``tickets`` today: the new total of each
+    case whose policy charges penal interest; the cases of ``settling`` (a
+    customer in a settlement) only move their accrual date on, without a charge,
+    so the days spent in a settlement never accrue even if it is rejected later."""
+    values = {}
+    for ticket in tickets.filtered(lambda t: t.collection_policy_id.penal_rate > 0):
+        if ticket in settling:
+            values[ticket.id] = {"penal_accrued_date": today}
+            continue
+        accrued = accrued_penal_charge(ticket, today)
+        if accrued is not None:
+            values[ticket.id] = {"penal_accrued": accrued, "penal_accrued_date": today}
+    return values

@@ -1,3 +1,7 @@
+from . import collection_company_contact
+from . import collection_company_desk
+from . import collection_company_exception
+from . import collection_company_late_stage
 from . import res_company
 from . import res_config_settings
 from . import collection_partner_flags
@@ -11,6 +15,7 @@ from . import collection_policy_level
 from . import collection_action_guard
 from . import collection_reminder_step
 from . import collection_reminder_sender
+from . import collection_reminder_notice_of_default
 from . import collection_reminder_outcome
 from . import collection_reminder_hand_off
 from . import collection_reminder
@@ -19,6 +24,7 @@ from . import collection_http_json_gateway
 from . import collection_whatsapp_gateway
 from . import collection_twilio_gateway
 from . import collection_channel_provider
+from . import collection_run_batching
 from . import collection_run
 from . import collection_run_log
 from . import collection_run_error
@@ -55,8 +61,10 @@ from . import collection_ticket_documents
 from . import collection_default_reason
 from . import collection_ticket_recovery
 from . import collection_ticket_service_pause
+from . import collection_ticket_hand_over
 from . import helpdesk_ticket
 from . import mail_activity
 from . import mail_mail
 from . import sms_sms
+from . import collection_exception_rules
 from . import collection_exception

@@ -37,7 +37,8 @@ class CollectionReminder(models.Model):
     blindly).
 
     This model holds the log and the rules of when a reminder may go; how each
-    channel sends is in ``collection.reminder.sender``, what became of it in
+    channel sends is in ``collection.reminder.sender`` (the notice of default in
+    ``collection.reminder.notice.of.default``), what became of it in
     ``collection.reminder.outcome``, the agents' part in
     ``collection.reminder.hand.off``.
     """
@@ -46,6 +47,7 @@ class CollectionReminder(models.Model):
     _inherit = [
         "collection.action.guard",
         "collection.reminder.sender",
+        "collection.reminder.notice.of.default",
         "collection.reminder.outcome",
         "collection.reminder.hand.off",
     ]

@@ -1,17 +1,7 @@
-import logging
-
-import psycopg2
-
 from odoo import api, models
-from odoo.tools import split_every
 
 from .. import bulk_sql
-from ..engine import cases, exceptions, overdue, penal, recovery, reminders, routing, settlements
-from ..engine.batch import RunBatch
-
-_logger = logging.getLogger(__name__)
-
-BATCH_SIZE = 500
+from ..engine import bureau, cases, exceptions, penal, recovery, reminders, routing, settlements
 
 
 class CollectionRun(models.AbstractModel):
@@ -29,6 +19,7 @@ class CollectionRun(models.AbstractModel):
     """
 
     _name = "collection.run"
+    _inherit = ["collection.run.batching"]
     _description = "Collection Daily Run"
 
     # ------------------------------------------------------------------
@@ -89,77 +80,6 @@ class CollectionRun(models.AbstractModel):
     def _step_expire_exceptions(self, today, log):
         """Exceptions whose last day has passed expire: collection resumes."""
         self.env["collection.exception"]._expire(today)
-
-    def _step_work_batches(self, today, log):
-        """Every customer with something overdue or an open case, in batches."""
-        groups = overdue.overdue_groups(self.env, today)
-        open_cases = overdue.open_cases(self._tickets())
-        keys = sorted(set(groups) | set(open_cases), key=lambda key: (key[0], key[1], key[2] or ""))
-        _logger.info("Collection run of %s: %s customers to look at", today, len(keys))
-        log._add(customer_count=len(keys))
-        if self._in_cron():
-            self.env["ir.cron"]._commit_progress(remaining=len(keys))
-        for keys_batch in split_every(BATCH_SIZE, keys):
-            batch = RunBatch(
-                keys=list(keys_batch), groups=groups, cases=open_cases, today=today, log=log
-            )
-            self._send_reminders(self._run_batch(batch), log)
-            if self._checkpoint(len(batch.keys)) <= 0:
-                break
-
-    def _run_batch(self, batch):
-        """One customer's bad data never stops the run for the others.
-
-        The batch runs in a savepoint; if it fails, its customers run again one
-        by one, each in its own savepoint, and those that still fail are skipped
-        with the reason on the run log. Database conflicts (a lock, a concurrent
-        update) are not a customer's fault: they stop the run, which the cron
-        retries from where it committed.
-        """
-        try:
-            with self.env.cr.savepoint():
-                return self._process_batch(batch)
-        except psycopg2.OperationalError:
-            raise
-        except Exception:
-            _logger.warning(
-                "Collection run of %s: a batch failed, retrying its customers one by one",
-                batch.today,
-                exc_info=True,
-            )
-        queued = self.env["collection.reminder"].sudo()
-        for key in batch.keys:
-            single = RunBatch(
-                keys=[key], groups=batch.groups, cases=batch.cases, today=batch.today, log=batch.log
-            )
-            try:
-                with self.env.cr.savepoint():
-                    queued |= self._process_batch(single)
-            except psycopg2.OperationalError:
-                raise
-            except Exception as error:  # noqa: BLE001 - skipped with its reason
-                company_id, partner_id = key[0], key[1]
-                batch.log._record_error(
-                    self.env["res.partner"].browse(partner_id),
-                    self.env["res.company"].browse(company_id),
-                    error,
-                )
-        return queued
-
-    def _process_batch(self, batch):
-        """Every step of the run for one batch of customers; returns the
-        reminders to send once the batch is saved."""
-        for step in self._batch_steps():
-            getattr(self, step)(batch)
-        return batch.queued
-
-    def _send_reminders(self, queued, log):
-        """Send a saved batch's queued reminders and count what became of them."""
-        if not queued:
-            return
-        queued._send_within_rules()
-        states = [reminder.state for reminder in queued]
-        log._add(reminders_sent=states.count("sent"), reminders_failed=states.count("failed"))
 
     # ------------------------------------------------------------------
     # Batch steps
@@ -230,19 +150,8 @@ class CollectionRun(models.AbstractModel):
         Reporting"): each customer's bureau status follows its days past due (the
         largest of its open cases); a case in the legal stage makes it 90+
         delinquent; a customer whose cases closed is current."""
-        dpd = {}
-        for ticket in batch.closed | batch.tickets:
-            key = (ticket.company_id, ticket.commercial_partner_id.id)
-            open_dpd = 0 if ticket.stage_id.closed else ticket.collection_dpd
-            if open_dpd and ticket.team_id.is_legal_team:
-                # in the legal stage: 90+ delinquent whatever the threshold says
-                open_dpd = max(open_dpd, ticket.company_id.collection_delinquent_days)
-            dpd[key] = max(dpd.get(key, 0), open_dpd)
-        by_company = {}
-        for (company, partner_id), days in dpd.items():
-            by_company.setdefault(company, {})[partner_id] = days
         Partner = self.env["res.partner"].sudo()
-        for company, partner_dpd in by_company.items():
+        for company, partner_dpd in bureau.bureau_days(batch.tickets, batch.closed).items():
             Partner._collection_update_bureau_status(partner_dpd, company, batch.today)
 
     def _step_ask_recovery_decisions(self, batch):
@@ -255,18 +164,10 @@ class CollectionRun(models.AbstractModel):
         )
 
     def _step_accrue_penal_charges(self, batch):
-        """Add each day's penal charge since the last run, in one UPDATE. The days a
-        customer spends in a settlement accrue nothing, even if it is rejected later:
-        their cases' accrual date moves on without a charge."""
-        values = {}
+        """Add each day's penal charge since the last run, in one UPDATE (none for
+        the days a customer spends in a settlement)."""
         settling = batch.settling or batch.tickets.browse()
-        for ticket in batch.tickets.filtered(lambda t: t.collection_policy_id.penal_rate > 0):
-            if ticket in settling:
-                values[ticket.id] = {"penal_accrued_date": batch.today}
-                continue
-            accrued = penal.accrued_penal_charge(ticket, batch.today)
-            if accrued is not None:
-                values[ticket.id] = {"penal_accrued": accrued, "penal_accrued_date": batch.today}
+        values = penal.accrual_values(batch.tickets, settling, batch.today)
         bulk_sql.update_rows(self.env["helpdesk.ticket"], values)
 
     def _step_log_reminders(self, batch):
@@ -310,15 +211,6 @@ class CollectionRun(models.AbstractModel):
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
-
-    def _in_cron(self):
-        return bool(self.env.context.get("ir_cron_progress_id"))
-
-    def _checkpoint(self, processed=0):
-        """Commit progress in the cron (so a crash resumes here); else do nothing."""
-        if self._in_cron():
-            return self.env["ir.cron"]._commit_progress(processed)
-        return float("inf")
 
     def _tickets(self):
         """Tickets as the run writes them: without tracking, followers or notes of

@@ -9,7 +9,24 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
 
-class StubGateway:
+class _LocalServer:
+    """A threaded HTTP server on a free local port, run as a context manager."""
+
+    def _serve(self, handler_class):
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
+        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class StubGateway(_LocalServer):
     """A local HTTP gateway answering with scripted status codes.
 
     It records every request (path, auth, idempotency key, body), answers a
@@ -67,20 +84,11 @@ class StubGateway:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/send"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        self._serve(Handler)
+        self.url = f"{self.base_url}/send"
 
 
-class _LocalApi:
+class _LocalApi(_LocalServer):
     """A local HTTP server whose ``_answer(method, path, headers, raw_body)``
     returns (status, JSON answer); every request is recorded, and what does not
     match the documented request is listed in ``problems`` (and refused as
@@ -107,20 +115,35 @@ class _LocalApi:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._serve(Handler)
 
     def _next(self):
         return self.script.pop(0) if self.script else "ok"
 
-    def __enter__(self):
-        self.thread.start()
-        return self
+    # What each API answers, set by the subclass: the key its parsed request is
+    # recorded under, its (status, code, message) for bad credentials and for a
+    # request that does not match its documentation.
+    REQUEST_KEY = "body"
+    AUTH_ERROR = (401, 0, "Unauthorized")
+    INVALID_ERROR = (400, 0, "Bad request")
 
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+    def _answer(self, method, path, headers, raw):
+        """Record the request, refuse it as the real API would when it does not
+        match the documentation (``_check``), play the script, else accept it."""
+        parsed, problems = self._check(path, headers, raw)
+        self.requests.append(
+            {"path": path, "auth": headers.get("Authorization"), self.REQUEST_KEY: parsed}
+        )
+        if problems == ["auth"]:
+            self.problems.append("auth")
+            return self.error(*self.AUTH_ERROR)
+        if problems:
+            self.problems.extend(problems)
+            return self.error(*self.INVALID_ERROR)
+        step = self._next()
+        if step != "ok":
+            return self.error(*step)
+        return self._accepted(parsed)
 
 
 class WhatsAppCloudStub(_LocalApi):
@@ -129,6 +152,8 @@ class WhatsAppCloudStub(_LocalApi):
     ``(http status, error code, message)`` answered as a Graph API error body."""
 
     VERSION = "v21.0"
+    AUTH_ERROR = (401, 190, "Invalid OAuth access token - Cannot parse access token")
+    INVALID_ERROR = (400, 100, "Invalid parameter")
 
     def __init__(self, phone_number_id, token, script=()):
         super().__init__(script)
@@ -177,18 +202,7 @@ class WhatsAppCloudStub(_LocalApi):
                     problems.append(f"parameter {parameter!r}")
         return body, problems
 
-    def _answer(self, method, path, headers, raw):
-        body, problems = self._check(path, headers, raw)
-        self.requests.append({"path": path, "auth": headers.get("Authorization"), "body": body})
-        if problems == ["auth"]:
-            self.problems.append("auth")
-            return self.error(401, 190, "Invalid OAuth access token - Cannot parse access token")
-        if problems:
-            self.problems.extend(problems)
-            return self.error(400, 100, "Invalid parameter")
-        step = self._next()
-        if step != "ok":
-            return self.error(*step)
+    def _accepted(self, body):
         wamid = f"wamid.HBgM{len(self.requests):04d}"
         return 200, {
             "messaging_product": "whatsapp",
@@ -201,6 +215,10 @@ class TwilioVoiceStub(_LocalApi):
     """Twilio's ``POST /2010-04-01/Accounts/{AccountSid}/Calls.json`` with basic
     auth and a form body. ``script`` items: ``"ok"`` (201 with a call ``sid``),
     or ``(http status, error code, message)`` answered as a Twilio error body."""
+
+    REQUEST_KEY = "form"
+    AUTH_ERROR = (401, 20003, "Authenticate")
+    INVALID_ERROR = (400, 21205, "Url is not a valid URL")
 
     def __init__(self, account_sid, auth_token, script=()):
         super().__init__(script)
@@ -236,18 +254,7 @@ class TwilioVoiceStub(_LocalApi):
             problems.append("StatusCallback")
         return form, problems
 
-    def _answer(self, method, path, headers, raw):
-        form, problems = self._check(path, headers, raw)
-        self.requests.append({"path": path, "auth": headers.get("Authorization"), "form": form})
-        if problems == ["auth"]:
-            self.problems.append("auth")
-            return self.error(401, 20003, "Authenticate")
-        if problems:
-            self.problems.extend(problems)
-            return self.error(400, 21205, "Url is not a valid URL")
-        step = self._next()
-        if step != "ok":
-            return self.error(*step)
+    def _accepted(self, form):
         sid = f"CA{len(self.requests):032x}"
         return 201, {
             "sid": sid,

@@ -172,6 +172,7 @@ class TestCollectionException(CollectionsCommon):
         tag = self._ask(case, self.agent_1, "no_billing", day(2), day(31), reason="Inverter fault")
         self.assertEqual(tag.state, "approved")
         self.assertFalse(tag.approved_by_id)
+        self.assertTrue(tag.policy_approved, "the tag says the policy, not a person, approved it")
         self.assertIn("without approval", " ".join(self._notes(case)))
         self._run(day(7))
         self.assertEqual(case.collection_level_id.code, "L1")
@@ -180,6 +181,8 @@ class TestCollectionException(CollectionsCommon):
         with self.assertRefused(AccessError, "Executive"):
             extension.with_user(self.manager).action_approve()
         extension.with_user(self.executive).action_approve()
+        self.assertEqual(extension.approved_by_id, self.executive)
+        self.assertFalse(extension.policy_approved)
         self._run(day(32))
         self.assertEqual((tag.state, extension.state), ("expired", "approved"))
         self.assertEqual(case.collection_level_id.code, "L1")
@@ -188,6 +191,20 @@ class TestCollectionException(CollectionsCommon):
         self._run(day(62))
         self.assertEqual(extension.state, "expired")
         self.assertEqual(case.collection_level_id.code, "L3")
+
+    def test_an_approval_always_says_who_approved(self):
+        """Audit: only the first no_billing period is in force by policy; no
+        caller, not even server code, can mark another exception approved
+        without an approver, nor claim the policy approved it."""
+        case = self._open_case()
+        grace = self._ask(case, self.agent_1, "grace", day(2), day(3))
+        with self.assertRefused(UserError, "only through the record.s buttons"):
+            grace.with_user(self.agent_1).write({"policy_approved": True, "state": "approved"})
+        with self.assertRefused(ValidationError, "names who approved"):
+            grace.sudo()._collection_action_write({"state": "approved", "policy_approved": True})
+        with self.assertRefused(ValidationError, "names who approved"):
+            grace.sudo()._collection_action_write({"state": "approved"})
+        self.assertEqual((grace.state, grace.approved_by_id), ("requested", self.env["res.users"]))
 
     def test_agents_see_only_their_cases_exceptions(self):
         case = self._open_case()

@@ -7,7 +7,7 @@ from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
-from ..models.res_company import collection_reference_script_leaks
+from ..models.collection_company_contact import collection_reference_script_leaks
 from .common import CollectionsCommon
 
 DUE = date(2026, 1, 31)

@@ -1,0 +1,105 @@
+import logging
+
+import psycopg2
+
+from odoo import models
+from odoo.tools import split_every
+
+from ..engine import overdue
+from ..engine.batch import RunBatch
+
+_logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+
+
+class CollectionRunBatching(models.AbstractModel):
+    """How the daily run works its customers: in batches of ``BATCH_SIZE``, each
+    in a savepoint, committed in the cron after each batch (so a crash resumes
+    where it stopped), a failing batch retried customer by customer so one bad
+    record never stops the run for the others, and the batch's reminders sent
+    only once it is saved. What a batch does is ``collection.run._batch_steps()``.
+    """
+
+    _name = "collection.run.batching"
+    _description = "Collection Daily Run Batches"
+
+    def _step_work_batches(self, today, log):
+        """Every customer with something overdue or an open case, in batches."""
+        groups = overdue.overdue_groups(self.env, today)
+        open_cases = overdue.open_cases(self._tickets())
+        keys = sorted(set(groups) | set(open_cases), key=lambda key: (key[0], key[1], key[2] or ""))
+        _logger.info("Collection run of %s: %s customers to look at", today, len(keys))
+        log._add(customer_count=len(keys))
+        if self._in_cron():
+            self.env["ir.cron"]._commit_progress(remaining=len(keys))
+        for keys_batch in split_every(BATCH_SIZE, keys):
+            batch = RunBatch(
+                keys=list(keys_batch), groups=groups, cases=open_cases, today=today, log=log
+            )
+            self._send_reminders(self._run_batch(batch), log)
+            if self._checkpoint(len(batch.keys)) <= 0:
+                break
+
+    def _run_batch(self, batch):
+        """One customer's bad data never stops the run for the others.
+
+        The batch runs in a savepoint; if it fails, its customers run again one
+        by one, each in its own savepoint, and those that still fail are skipped
+        with the reason on the run log. Database conflicts (a lock, a concurrent
+        update) are not a customer's fault: they stop the run, which the cron
+        retries from where it committed.
+        """
+        try:
+            with self.env.cr.savepoint():
+                return self._process_batch(batch)
+        except psycopg2.OperationalError:
+            raise
+        except Exception:
+            _logger.warning(
+                "Collection run of %s: a batch failed, retrying its customers one by one",
+                batch.today,
+                exc_info=True,
+            )
+        queued = self.env["collection.reminder"].sudo()
+        for key in batch.keys:
+            single = RunBatch(
+                keys=[key], groups=batch.groups, cases=batch.cases, today=batch.today, log=batch.log
+            )
+            try:
+                with self.env.cr.savepoint():
+                    queued |= self._process_batch(single)
+            except psycopg2.OperationalError:
+                raise
+            except Exception as error:  # noqa: BLE001 - skipped with its reason
+                company_id, partner_id = key[0], key[1]
+                batch.log._record_error(
+                    self.env["res.partner"].browse(partner_id),
+                    self.env["res.company"].browse(company_id),
+                    error,
+                )
+        return queued
+
+    def _process_batch(self, batch):
+        """Every step of the run for one batch of customers; returns the
+        reminders to send once the batch is saved."""
+        for step in self._batch_steps():
+            getattr(self, step)(batch)
+        return batch.queued
+
+    def _send_reminders(self, queued, log):
+        """Send a saved batch's queued reminders and count what became of them."""
+        if not queued:
+            return
+        queued._send_within_rules()
+        states = [reminder.state for reminder in queued]
+        log._add(reminders_sent=states.count("sent"), reminders_failed=states.count("failed"))
+
+    def _in_cron(self):
+        return bool(self.env.context.get("ir_cron_progress_id"))
+
+    def _checkpoint(self, processed=0):
+        """Commit progress in the cron (so a crash resumes here); else do nothing."""
+        if self._in_cron():
+            return self.env["ir.cron"]._commit_progress(processed)
+        return float("inf")
