@@ -198,9 +198,7 @@ class CollectionLegalNotice(models.Model):
         goes back to draft, to be sent again, starts no window, and the case's
         officer is told why (a note and an activity on the case)."""
         for notice in self:
-            reason = notice.mail_id.failure_reason or self.env._(
-                "The email could not be sent."
-            )
+            reason = notice.mail_id.failure_reason or self.env._("The email could not be sent.")
             notice.sudo()._collection_action_write(
                 {
                     "state": "draft",

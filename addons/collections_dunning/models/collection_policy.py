@@ -63,7 +63,6 @@ class CollectionPolicy(models.Model):
     )
     # Issue 12: the solar policy's recovery evaluation (thresholds: company settings).
     recovery_evaluation = fields.Boolean(
-        string="Recovery Evaluation",
         help="Cases of this policy ask a manager for a recovery decision at the "
         "company's thresholds (solar policy: 30 days past due on a downpayment, 120 "
         "on any payment). Off: the policy's cases are never asked.",

@@ -87,7 +87,10 @@ class TestRecoveryEvaluation(LateStageCommon):
 
     def _decide(self, case, decision="restructure"):
         case.with_user(self.manager).write(
-            {"collection_default_reason_id": self.reason.id, "collection_recovery_decision": decision}
+            {
+                "collection_default_reason_id": self.reason.id,
+                "collection_recovery_decision": decision,
+            }
         )
         case.with_user(self.manager).action_confirm_recovery_decision()
 
