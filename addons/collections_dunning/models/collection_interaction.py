@@ -142,6 +142,13 @@ class CollectionInteraction(models.Model):
         if self.resolution_id.parent_id != self.reason_id:
             self.resolution_id = False
 
+    @api.onchange("reason_id", "resolution_id")
+    def _onchange_commitment_letter(self):
+        """A disposition without a promise to pay has no commitment letter."""
+        if self.is_commitment_letter and not self.requires_promise:
+            self.is_commitment_letter = False
+            self.commitment_letter_ids = False
+
     @api.constrains("status_id", "reason_id", "resolution_id")
     def _check_layers(self):
         """Each layer must be a child of the layer chosen above it."""

@@ -174,6 +174,16 @@ class TestCommitmentLetter(CollectionsCommon):
             form.promise_amount = 1200.0
             form.promise_date = DUE + timedelta(days=9)
             form.is_commitment_letter = True
+            # a disposition without a promise has no letter; back to the promise
+            form.reason_id = self.env.ref("collections_dunning.disposition_contacted_dispute")
+            self.assertFalse(form.is_commitment_letter)
+            form.reason_id = self.env.ref("collections_dunning.disposition_contacted_ptp")
+            form.resolution_id = self.env.ref(
+                "collections_dunning.disposition_contacted_ptp_scheduled"
+            )
+            form.promise_amount = 1200.0
+            form.promise_date = DUE + timedelta(days=9)
+            form.is_commitment_letter = True
             form.commitment_letter_ids.add(self._letter_scan(self.agent_1))
             interaction = form.save()
         letter = interaction.promise_id
