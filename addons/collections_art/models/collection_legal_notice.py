@@ -20,6 +20,9 @@ class CollectionLegalNotice(models.Model):
         "attachment_id",
         "outcome",
         "amount_overdue",
+        "mail_id",
+        "email_state",
+        "email_failure_reason",
     )
 
     name = fields.Char(compute="_compute_name", store=True)
@@ -30,7 +33,9 @@ class CollectionLegalNotice(models.Model):
     company_id = fields.Many2one(related="ticket_id.company_id", store=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     amount_overdue = fields.Monetary(currency_field="currency_id", readonly=True)
-    sent_date = fields.Datetime(readonly=True)
+    sent_date = fields.Datetime(
+        readonly=True, help="When the notice's email left: its response window starts then."
+    )
     response_deadline = fields.Date(readonly=True)
     response_days_left = fields.Integer(
         string="Days Left",
@@ -44,6 +49,7 @@ class CollectionLegalNotice(models.Model):
     state = fields.Selection(
         selection=[
             ("draft", "Draft"),
+            ("issued", "Issued, Email Queued"),
             ("sent", "Waiting for Answer"),
             ("answered", "Answered"),
             ("npa", "NPA"),
@@ -53,6 +59,20 @@ class CollectionLegalNotice(models.Model):
         index=True,
     )
     outcome = fields.Char(readonly=True)
+    # Issue 12: what became of the notice's email, read back from Odoo's mail queue.
+    mail_id = fields.Many2one(
+        comodel_name="mail.mail", string="Email", readonly=True, copy=False, ondelete="set null"
+    )
+    email_state = fields.Selection(
+        selection=[("queued", "Queued"), ("sent", "Sent"), ("failed", "Failed")],
+        string="Email Status",
+        readonly=True,
+        copy=False,
+        help="Queued: handed to the mail queue, not left yet. Sent: the mail server "
+        "took it; the response window started then. Failed: it did not leave (the "
+        "reason says why); the notice is back in draft, to be sent again.",
+    )
+    email_failure_reason = fields.Char(string="Email Failure", readonly=True, copy=False)
 
     def _collection_initial_values(self):
         """Rule: a notice starts as an unsent draft, without a date, a window,
@@ -65,6 +85,9 @@ class CollectionLegalNotice(models.Model):
             "attachment_id": False,
             "outcome": False,
             "amount_overdue": 0.0,
+            "mail_id": False,
+            "email_state": False,
+            "email_failure_reason": False,
         }
 
     def _collection_locked_fields(self):
@@ -94,11 +117,12 @@ class CollectionLegalNotice(models.Model):
             )
 
     def _send(self):
-        """Render the PDF, send it by email and WhatsApp, start the response window."""
+        """Render the PDF and issue it: its email queued, a WhatsApp copy sent.
+        The response window starts when the email actually leaves
+        (``_update_from_mails``), not when it is queued."""
         self._check_can_send()
-        now = fields.Datetime.now()
         for notice in self:
-            notice._start_response_window(now)
+            notice._issue()
             notice._attach_pdf()
             notice._send_email()
             whatsapp = notice._send_whatsapp_copy()
@@ -121,21 +145,98 @@ class CollectionLegalNotice(models.Model):
             )
         self.ticket_id._collection_check_contact("email", self.env._("The legal notice"))
 
-    def _start_response_window(self, now):
-        """Rule: the customer has the company's ``art_notice_days`` from the day the
-        notice is sent to answer; the amount it claims is the case's overdue amount
-        (the customer's, when the case itself shows none)."""
+    def _issue(self):
+        """The notice is issued: the amount it claims is the case's overdue amount
+        (the customer's, when the case itself shows none), and the answer date it
+        states is ``art_notice_days`` from today. It waits for its email to leave
+        (``issued``); nothing counts down yet."""
         self.ensure_one()
         case = self.ticket_id
         self._collection_action_write(
             {
-                "state": "sent",
-                "sent_date": now,
+                "state": "issued",
+                "sent_date": False,
                 "amount_overdue": case.amount_overdue or case.partner_overdue_amount,
-                "response_deadline": fields.Date.context_today(self, now)
+                "response_deadline": fields.Date.context_today(self)
                 + timedelta(days=case.company_id.art_notice_days),
+                "outcome": False,
+                "email_state": "queued",
+                "email_failure_reason": False,
             }
         )
+
+    def _start_response_window(self, sent_at):
+        """Rule (issue 12; 15 days to answer, then NPA): the customer has the
+        company's ``art_notice_days`` to answer from the moment the notice's email
+        left, not from when it was queued: a notice that never reached the
+        customer starts no countdown to NPA. The window never ends before the
+        date the notice itself states (an email that left a day late gives the
+        customer a day more, never a day less)."""
+        for notice in self:
+            days = notice.company_id.art_notice_days
+            deadline = fields.Date.context_today(notice, sent_at) + timedelta(days=days)
+            notice.sudo()._collection_action_write(
+                {
+                    "state": "sent",
+                    "sent_date": sent_at,
+                    "response_deadline": max(deadline, notice.response_deadline or deadline),
+                    "email_state": "sent",
+                    "email_failure_reason": False,
+                }
+            )
+            notice.ticket_id.sudo()._message_log(
+                body=self.env._(
+                    "Legal notice email sent to %(customer)s: the response window runs "
+                    "until %(date)s.",
+                    customer=notice.partner_id.name,
+                    date=notice.response_deadline,
+                )
+            )
+
+    def _email_failed(self):
+        """Rule (issue 12): a notice whose email did not leave was not served: it
+        goes back to draft, to be sent again, starts no window, and the case's
+        officer is told why (a note and an activity on the case)."""
+        for notice in self:
+            reason = notice.mail_id.failure_reason or self.env._("The email could not be sent.")
+            notice.sudo()._collection_action_write(
+                {
+                    "state": "draft",
+                    "sent_date": False,
+                    "response_deadline": False,
+                    "email_state": "failed",
+                    "email_failure_reason": reason,
+                }
+            )
+            case = notice.ticket_id.sudo()
+            message = self.env._(
+                "The legal notice's email to %(customer)s failed: %(reason)s. The notice "
+                "is back in draft: correct the customer's email and send it again.",
+                customer=notice.partner_id.name,
+                reason=reason,
+            )
+            case._message_log(body=message)
+            case.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Legal notice email failed"),
+                note=message,
+                user_id=(case.user_id or case.team_id.user_id or self.env.user).id,
+            )
+
+    @api.model
+    def _update_from_mails(self, mails):
+        """The notices whose email the mail queue sent or gave up on read what
+        became of it (called from ``mail.mail._postprocess_sent_message``)."""
+        notices = self.sudo().search([("mail_id", "in", mails.ids), ("state", "=", "issued")])
+        if not notices:
+            return
+        now = fields.Datetime.now()
+        notices.filtered(
+            lambda notice: notice.mail_id.state in ("sent", "received")
+        )._start_response_window(now)
+        notices.filtered(
+            lambda notice: notice.mail_id.state in ("exception", "cancel")
+        )._email_failed()
 
     def _attach_pdf(self):
         """The notice's PDF, kept on the case."""
@@ -157,10 +258,16 @@ class CollectionLegalNotice(models.Model):
         self._collection_action_write({"attachment_id": attachment.id})
 
     def _send_email(self):
-        """The notice by email, its PDF attached (queued in Odoo's mail queue)."""
+        """The notice by email, its PDF attached, queued in Odoo's mail queue; the
+        email is kept on the notice (never auto-deleted) so its outcome is read
+        back."""
         self.ensure_one()
         template = self.env.ref("collections_art.mail_template_legal_notice")
-        template.sudo().send_mail(self.id, email_values={"attachment_ids": [self.attachment_id.id]})
+        mail_id = template.sudo().send_mail(
+            self.id,
+            email_values={"attachment_ids": [self.attachment_id.id], "auto_delete": False},
+        )
+        self._collection_action_write({"mail_id": mail_id})
 
     def _send_whatsapp_copy(self):
         """A WhatsApp copy through the company's provider; returns what became of
@@ -188,8 +295,9 @@ class CollectionLegalNotice(models.Model):
         case.sudo().write({"stage_id": self.env.ref("collections_art.stage_legal").id})
         case._message_log(
             body=self.env._(
-                "Legal notice issued (its email queued); answer expected by %(date)s. "
-                "WhatsApp copy: %(whatsapp)s.",
+                "Legal notice issued, its email queued: the response window (answer "
+                "by %(date)s at the earliest) starts when the email leaves. WhatsApp "
+                "copy: %(whatsapp)s.",
                 date=self.response_deadline,
                 whatsapp=whatsapp,
             ),

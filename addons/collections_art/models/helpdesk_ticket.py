@@ -172,7 +172,7 @@ class HelpdeskTicket(models.Model):
         super()._collection_prepare_legal_notice()
         Notice = self.env["collection.legal.notice"].sudo()
         pending = Notice.search(
-            [("ticket_id", "in", self.ids), ("state", "in", ("draft", "sent"))]
+            [("ticket_id", "in", self.ids), ("state", "in", ("draft", "issued", "sent"))]
         ).ticket_id
         return Notice.create([{"ticket_id": ticket.id} for ticket in self - pending])
 
@@ -212,9 +212,15 @@ class HelpdeskTicket(models.Model):
         return visit._action_open()
 
     def action_art_send_legal_notice(self):
+        """Send the case's legal notice: its draft (one whose email failed is
+        sent again), else a new one."""
         self._art_check_case()
+        Notice = self.env["collection.legal.notice"]
         for case in self:
-            self.env["collection.legal.notice"].create({"ticket_id": case.id})._send()
+            draft = Notice.search(
+                [("ticket_id", "=", case.id), ("state", "=", "draft")], order="id desc", limit=1
+            )
+            (draft or Notice.create({"ticket_id": case.id}))._send()
         return True
 
     def action_art_post_slack(self):

@@ -64,6 +64,9 @@ class ArtCommon(CollectionsCommon):
         return visit
 
     def _send_notice(self, case, n=62):
+        """The officer sends the legal notice on day ``n``; the mail queue sends
+        its email the same minute (its response window starts then)."""
         with freeze_time(at(n)):
             case.with_user(self.officer).action_art_send_legal_notice()
+            self._flush_outboxes()
         return case.art_notice_ids

@@ -80,6 +80,7 @@ class TestLegalNoticeRules(CollectionsCommon):
             case.with_user(self.officer).action_art_validate()
         with freeze_time(at(62)):
             case.with_user(self.officer).action_art_send_legal_notice()
+            self._flush_outboxes()
         notice = case.art_notice_ids.with_user(self.officer)
         self.assertEqual(notice.state, "sent")
         fields_to_check = ["state", "sent_date", "response_deadline", "attachment_id", "outcome"]
@@ -102,6 +103,22 @@ class TestLegalNoticeRules(CollectionsCommon):
         self._run(62 + 16)
         self.assertEqual(notice.state, "npa")
         self.assertTrue(self.customer.is_npa)
+
+    def test_email_status_is_not_written_by_hand(self):
+        """Issue 12: the notice's email and its status are read back from the mail
+        queue; nobody sets them (an officer's plain write or create)."""
+        case = self._art_case()
+        notice = (
+            self.env["collection.legal.notice"]
+            .with_user(self.officer)
+            .create({"ticket_id": case.id, "email_state": "sent", "mail_id": False})
+        )
+        self.assertFalse(notice.email_state)
+        with self.assertRaisesRegex(UserError, "cannot be edited"):
+            notice.write({"email_state": "sent"})
+        with self.assertRaisesRegex(UserError, "cannot be edited"):
+            notice.write({"email_failure_reason": "Delivered by hand"})
+        self.assertEqual((notice.state, notice.email_state), ("draft", False))
 
     def test_draft_notice_state_is_not_written(self):
         case = self._art_case()

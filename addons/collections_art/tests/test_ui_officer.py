@@ -98,10 +98,13 @@ class ArtOfficerFlowMixin:
         self.assertEqual(len(visit.photo_ids), 1)
         self.assertEqual(visit.photo_ids.name, "door.png")
         self.assertEqual(visit.photo_ids.mimetype, "image/png")
-        # 3. a legal notice waiting for an answer for the configured 15 days
+        # 3. a legal notice issued, its email queued; once the mail queue sent it,
+        # waiting for an answer for the configured 15 days
         notice = case.art_notice_ids
         self.assertEqual(len(notice), 1)
-        self.assertEqual(notice.state, "sent")
+        self.assertEqual((notice.state, notice.email_state), ("issued", "queued"))
+        notice.mail_id.sudo().send()
+        self.assertEqual((notice.state, notice.email_state), ("sent", "sent"))
         self.assertEqual(self.env.company.art_notice_days, 15)
         self.assertEqual(
             notice.response_deadline,

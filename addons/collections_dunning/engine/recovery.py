@@ -2,12 +2,15 @@
 
 
 def due_for_evaluation(tickets, today):
-    """The open cases not asked yet that reach their company's thresholds: a
-    downpayment invoice ``collection_recovery_downpayment_days`` past due, or any
-    invoice ``collection_recovery_days`` past due."""
+    """The open cases not asked yet, of a policy with ``recovery_evaluation`` (the
+    solar policy's rule, not every policy's), that reach their company's
+    thresholds: a downpayment invoice ``collection_recovery_downpayment_days``
+    past due, or any invoice ``collection_recovery_days`` past due."""
     due = tickets.browse()
     for ticket in tickets:
         if ticket.collection_recovery_state or ticket.stage_id.closed:
+            continue
+        if not ticket.collection_policy_id.recovery_evaluation:
             continue
         company = ticket.company_id
         if ticket.collection_dpd < min(

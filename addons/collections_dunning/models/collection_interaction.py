@@ -48,6 +48,8 @@ class CollectionInteraction(models.Model):
         "promise_id",
         "is_override",
         "override_reason",
+        "is_commitment_letter",
+        "commitment_letter_ids",
     )
 
     reference_id = fields.Many2one(
@@ -88,6 +90,21 @@ class CollectionInteraction(models.Model):
     promise_amount = fields.Monetary(currency_field="currency_id")
     callback_date = fields.Datetime(string="Call Back At")
     promise_id = fields.Many2one(comodel_name="collection.promise", readonly=True)
+    # Issue 12 (lending flow): the promise made on this contact is a signed
+    # commitment letter (``collection.promise`` of type ``commitment_letter``).
+    is_commitment_letter = fields.Boolean(
+        string="Signed Commitment Letter",
+        help="The customer signed a commitment letter to pay the promised amount "
+        "within the company's commitment letter days: attach it; the promise is "
+        "recorded as a commitment letter, and counts as a broken promise if broken.",
+    )
+    commitment_letter_ids = fields.Many2many(
+        comodel_name="ir.attachment",
+        relation="collection_interaction_letter_rel",
+        column1="interaction_id",
+        column2="attachment_id",
+        string="Signed Letter",
+    )
     is_override = fields.Boolean(
         string="Contact Rule Override",
         readonly=True,
@@ -125,6 +142,13 @@ class CollectionInteraction(models.Model):
         if self.resolution_id.parent_id != self.reason_id:
             self.resolution_id = False
 
+    @api.onchange("reason_id", "resolution_id")
+    def _onchange_commitment_letter(self):
+        """A disposition without a promise to pay has no commitment letter."""
+        if self.is_commitment_letter and not self.requires_promise:
+            self.is_commitment_letter = False
+            self.commitment_letter_ids = False
+
     @api.constrains("status_id", "reason_id", "resolution_id")
     def _check_layers(self):
         """Each layer must be a child of the layer chosen above it."""
@@ -157,9 +181,23 @@ class CollectionInteraction(models.Model):
             if reason and not resolution and reason.child_ids:
                 raise ValidationError(self.env._("Choose a resolution under %s.", reason.name))
 
-    @api.constrains("promise_date", "promise_amount", "callback_date", "reason_id", "resolution_id")
+    @api.constrains(
+        "promise_date",
+        "promise_amount",
+        "callback_date",
+        "reason_id",
+        "resolution_id",
+        "is_commitment_letter",
+    )
     def _check_follow_up(self):
         for interaction in self:
+            if interaction.is_commitment_letter and not interaction.requires_promise:
+                raise ValidationError(
+                    self.env._(
+                        "A commitment letter is a promise to pay: choose a disposition "
+                        "that records one (Promise to Pay)."
+                    )
+                )
             if interaction.requires_promise and (
                 not interaction.promise_date or interaction.promise_amount <= 0
             ):

@@ -1,6 +1,6 @@
 from markupsafe import Markup
 
-from odoo import fields, models
+from odoo import Command, fields, models
 from odoo.tools import format_amount, format_date, format_datetime
 
 from ..engine import cases
@@ -52,26 +52,50 @@ class CollectionInteractionFollowUp(models.AbstractModel):
 
     def _create_promise(self):
         """Rule: a promise to pay logged on a contact becomes a tracked promise,
-        started on the contact's day. Returns the line the case's note says."""
+        started on the contact's day; with a signed commitment letter it is a
+        commitment letter (``_commitment_letter_values``). Returns the line the
+        case's note says."""
         self.ensure_one()
-        promise = (
-            self.env["collection.promise"]
-            .sudo()
-            .create(
-                {
-                    "ticket_id": self.ticket_id.id,
-                    "interaction_id": self.id,
-                    "user_id": self.user_id.id,
-                    "amount": self.promise_amount,
-                    "date": self.promise_date,
-                    "start_date": self.date.date(),
-                }
-            )
+        vals = self._commitment_letter_values() if self.is_commitment_letter else {}
+        vals.update(
+            {
+                "ticket_id": self.ticket_id.id,
+                "interaction_id": self.id,
+                "user_id": self.user_id.id,
+                "amount": self.promise_amount,
+                "date": self.promise_date,
+                "start_date": self.date.date(),
+            }
         )
+        promise = self.env["collection.promise"].sudo().create(vals)
         self._collection_action_write({"promise_id": promise.id})
+        if promise.promise_type == "commitment_letter":
+            return self.env._(
+                "Commitment letter: %(amount)s by %(date)s (signed letter attached).",
+                amount=promise.amount,
+                date=promise.date,
+            )
         return self.env._(
             "Promise to pay %(amount)s by %(date)s.", amount=promise.amount, date=promise.date
         )
+
+    def _commitment_letter_values(self):
+        """Rule (lending flow, issue 12): a commitment letter logged with a contact
+        goes through the same rules as the case's "Commitment Letter" button: its
+        action (``collection.promise._action_new_commitment_letter``) checks the
+        case is with Collections and that the agent may record one, and gives the
+        letter's values; the letter itself (signed, attached, due within the
+        company's days) is checked by the promise's own constraint. Returns the
+        promise's values."""
+        self.ensure_one()
+        action = self.env["collection.promise"]._action_new_commitment_letter(self.ticket_id)
+        vals = {
+            key.removeprefix("default_"): value
+            for key, value in action["context"].items()
+            if key.startswith("default_")
+        }
+        vals["attachment_ids"] = [Command.set(self.commitment_letter_ids.ids)]
+        return vals
 
     def _schedule_callback(self):
         """Rule: a callback asked for is a callback activity of the agent who

@@ -269,8 +269,16 @@ class CollectionPartnerFlags(models.AbstractModel):
             )
         )
         references._collection_schedule_calls(first)
+        self._collection_plan_field_visit(self.env["helpdesk.ticket"].union(*first.values()))
+
+    def _collection_plan_field_visit(self, cases):
+        """Hook (issue 12, unreachable customer): plan a field visit to the address
+        of the customer of each of ``cases`` (one case per customer), none twice
+        while one is pending. Here a field-visit activity for the case's agent;
+        Asset Recovery (collections_art) overrides it to plan a real visit of its
+        officers where the customer has an Asset Recovery case."""
         summary = self.env._("Field visit: customer unreachable")
-        for case in first.values():
+        for case in cases:
             if any(activity.summary == summary for activity in case.activity_ids):
                 continue
             partner = case.commercial_partner_id

@@ -61,6 +61,12 @@ class CollectionPolicy(models.Model):
     penal_cap_percent = fields.Float(
         string="Cap (% of overdue)", help="Most the charge may reach; 0 means no cap."
     )
+    # Issue 12: the solar policy's recovery evaluation (thresholds: company settings).
+    recovery_evaluation = fields.Boolean(
+        help="Cases of this policy ask a manager for a recovery decision at the "
+        "company's thresholds (solar policy: 30 days past due on a downpayment, 120 "
+        "on any payment). Off: the policy's cases are never asked.",
+    )
 
     _default_per_company = models.UniqueIndex(
         "(company_id) WHERE is_default AND active",

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class CollectionRoutingRule(models.Model):
@@ -48,3 +48,28 @@ class CollectionRoutingRule(models.Model):
             if rule.company_id == ticket.company_id and rule._matches(ticket):
                 return rule
         return self.browse()
+
+    @api.model
+    def _collection_handed_over_cases(self, tickets):
+        """Rule (issue 12; lending flow step 4, Collection SOP team responsibilities):
+        ownership rules decide who works an account before its hand-over; they
+        never take a case back from the later-stage team it was handed over to.
+        Such a case (returned from ``tickets``) is one in a legal team, one handed
+        over by ``helpdesk.ticket._collection_hand_over`` (its escalation date is
+        set: a level's hand-over or an uncooperative customer's), or one in a
+        team some level hands over to. One query, for the hand-over teams."""
+        if not tickets:
+            return tickets
+        hand_over_teams = (
+            self.env["collection.policy.level"]
+            .sudo()
+            .search([("hand_over_team_id", "!=", False)])
+            .hand_over_team_id
+        )
+        return tickets.filtered(
+            lambda ticket: (
+                ticket.collection_escalation_date
+                or ticket.team_id.is_legal_team
+                or ticket.team_id in hand_over_teams
+            )
+        )

@@ -138,6 +138,7 @@ class CollectionSettlement(models.Model):
             if state == "approved":
                 settlement._request_penal_waiver()
                 settlement._write_off()
+                settlement._report_settled()
             settlement.ticket_id.message_post(
                 body=self.env._(
                     "Settlement %(state)s by %(user)s.",
@@ -222,6 +223,18 @@ class CollectionSettlement(models.Model):
         )
         self._close_if_nothing_overdue()
         return refund
+
+    def _report_settled(self):
+        """Rule (lending flow, bureau reporting; issue 12): a customer whose
+        settlement is approved is reported ``settled`` to the credit bureau from
+        that day. The status is a decision's (``FINAL_BUREAU_STATUSES``): the daily
+        run's days-past-due buckets never overwrite it
+        (``res.partner._collection_update_bureau_status``)."""
+        self.ensure_one()
+        self.ticket_id.commercial_partner_id._collection_set_bureau_status("settled")
+        self.ticket_id.sudo()._message_log(
+            body=self.env._("Credit bureau status: settled (settlement approved).")
+        )
 
     def _open_invoices(self):
         """The case's invoices with something left to pay, oldest due first (the

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .. import bulk_sql
@@ -43,6 +43,69 @@ class CollectionTicketRecovery(models.AbstractModel):
         comodel_name="res.users", string="Decided By", readonly=True, copy=False
     )
     collection_recovery_decision_date = fields.Date(string="Decided On", readonly=True, copy=False)
+
+    # What the manager decides: locked once the decision is confirmed.
+    _collection_recovery_decision_fields = (
+        "collection_default_reason_id",
+        "collection_recovery_decision",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if any(vals.get(name) for name in self._collection_recovery_decision_fields):
+                self._collection_check_recovery_decision_edit()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        changed = self._collection_recovery_decision_fields_changed(vals)
+        if changed:
+            changed._collection_check_recovery_decision_edit()
+        return super().write(vals)
+
+    def _collection_recovery_decision_fields_changed(self, vals):
+        """The tickets of ``self`` whose reason for default or recovery decision
+        ``vals`` changes (a form saving the same value changes nothing)."""
+        names = [name for name in self._collection_recovery_decision_fields if name in vals]
+        if not names:
+            return self.browse()
+        return self.filtered(
+            lambda ticket: any(
+                (ticket[name].id if ticket._fields[name].type == "many2one" else ticket[name])
+                != (vals[name] or False)
+                for name in names
+            )
+        )
+
+    def _collection_check_recovery_decision_edit(self):
+        """Rule (solar policy, evaluation / clawback; issue 12): the reason for
+        default and the recovery decision are a collection manager's to record,
+        and once the decision is confirmed they are what was decided: nobody
+        changes them afterwards, whatever the caller (a form, an RPC write, sudo
+        code), as the bureau report and the managers' reports read them. Checked
+        before anything is written."""
+        decided = self.filtered(lambda ticket: ticket.collection_recovery_state == "decided")
+        if decided:
+            ticket = decided[0]
+            raise UserError(
+                self.env._(
+                    "The recovery decision of %(case)s was confirmed by %(user)s on "
+                    "%(date)s: its reason for default and decision can no longer be "
+                    "changed.",
+                    case=ticket.display_name,
+                    user=ticket.collection_recovery_decided_by_id.name or "-",
+                    date=ticket.collection_recovery_decision_date or "-",
+                )
+            )
+        if not self.env.su and not self.env.user.has_group(
+            "collections_dunning.group_collection_manager"
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only collection managers record the reason for default and the "
+                    "recovery decision of a case."
+                )
+            )
 
     def _collection_owned_fields(self):
         return super()._collection_owned_fields() | {

@@ -5,7 +5,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import CollectionsCommon
 
@@ -130,3 +130,90 @@ class TestCommitmentLetter(CollectionsCommon):
         )
         self.assertIn(self.customer.id, self.customer._collection_broke_promises(self.company))
         self.assertTrue(self.customer.collection_uncooperative)
+
+    # Issue 12: the agent's "Log Contact" dialog records a promise to pay as a
+    # signed commitment letter, through the same rules as the case's button.
+
+    def _log_contact_form(self, n=6):
+        action = self.case.with_user(self.agent_1).action_log_contact()
+        return Form(
+            self.env["collection.interaction"]
+            .with_user(self.agent_1)
+            .with_context(**action["context"]),
+            view=action["views"][0][0],
+        )
+
+    def _log_letter(self, n=6, days=3, attach=True, **values):
+        """Log Contact on day ``n``: the customer promised to pay the overdue in
+        ``days`` days and signed the letter (RPC-style create, as the dialog saves)."""
+        with freeze_time(day(n)):
+            vals = {
+                "ticket_id": self.case.id,
+                "status_id": self.env.ref("collections_dunning.disposition_contacted").id,
+                "reason_id": self.env.ref("collections_dunning.disposition_contacted_ptp").id,
+                "resolution_id": self.env.ref(
+                    "collections_dunning.disposition_contacted_ptp_scheduled"
+                ).id,
+                "promise_amount": 1200.0,
+                "promise_date": DUE + timedelta(days=n + days),
+                "is_commitment_letter": True,
+            }
+            if attach:
+                vals["commitment_letter_ids"] = [Command.set(self._letter_scan(self.agent_1).ids)]
+            vals.update(values)
+            return self.env["collection.interaction"].with_user(self.agent_1).create(vals)
+
+    def test_log_contact_records_a_commitment_letter(self):
+        with freeze_time(day(6)):
+            form = self._log_contact_form()
+            form.status_id = self.env.ref("collections_dunning.disposition_contacted")
+            form.reason_id = self.env.ref("collections_dunning.disposition_contacted_ptp")
+            form.resolution_id = self.env.ref(
+                "collections_dunning.disposition_contacted_ptp_scheduled"
+            )
+            form.promise_amount = 1200.0
+            form.promise_date = DUE + timedelta(days=9)
+            form.is_commitment_letter = True
+            # a disposition without a promise has no letter; back to the promise
+            form.reason_id = self.env.ref("collections_dunning.disposition_contacted_dispute")
+            self.assertFalse(form.is_commitment_letter)
+            form.reason_id = self.env.ref("collections_dunning.disposition_contacted_ptp")
+            form.resolution_id = self.env.ref(
+                "collections_dunning.disposition_contacted_ptp_scheduled"
+            )
+            form.promise_amount = 1200.0
+            form.promise_date = DUE + timedelta(days=9)
+            form.is_commitment_letter = True
+            form.commitment_letter_ids.add(self._letter_scan(self.agent_1))
+            interaction = form.save()
+        letter = interaction.promise_id
+        self.assertEqual(letter.promise_type, "commitment_letter")
+        self.assertEqual((letter.amount, letter.date), (1200.0, DUE + timedelta(days=9)))
+        self.assertEqual(letter.interaction_id, interaction)
+        self.assertEqual(letter.user_id, self.agent_1)
+        self.assertEqual(letter.attachment_ids.name, "commitment-letter-signed.pdf")
+        self.assertEqual(self.case.promise_ids, letter)
+        notes = " ".join(self._notes(self.case))
+        self.assertIn("Commitment letter recorded by", notes)
+        self.assertIn("signed letter attached", notes)
+        # kept or broken like any commitment letter: nothing paid by day 9
+        self._run(10)
+        self.assertEqual(letter.state, "broken")
+
+    def test_log_contact_letter_refusals(self):
+        with self.assertRefused(ValidationError, "payment within 3 days"):
+            self._log_letter(days=4)
+        with self.assertRefused(ValidationError, "Attach the signed commitment letter"):
+            self._log_letter(attach=False)
+        with self.assertRefused(ValidationError, "A commitment letter is a promise to pay"):
+            self._log_letter(
+                reason_id=self.env.ref("collections_dunning.disposition_contacted_dispute").id,
+                resolution_id=self.env.ref(
+                    "collections_dunning.disposition_contacted_dispute_escalated"
+                ).id,
+            )
+        self.assertFalse(self.case.interaction_ids, "nothing half-written")
+        self.assertFalse(self.case.promise_ids)
+        # the company's days: 4 is fine once the company allows it
+        self.company.collection_commitment_letter_days = 4
+        self.assertEqual(self._log_letter(days=4).promise_id.promise_type, "commitment_letter")

@@ -56,3 +56,38 @@ class TestLegalStage(LateStageCommon):
         case = self._run_day(90)
         self.assertEqual(case.team_id, self.team_collections)
         self.assertEqual(case.collection_escalation_date.isoformat(), "2026-04-01")
+
+    def test_routing_rules_leave_a_legal_stage_case_alone(self):
+        """Issue 12: an ownership rule that matches a case routes it until its
+        hand-over; once Legal has it, the rule never takes it back."""
+        billing = self.env["helpdesk.ticket.team"].create(
+            {"name": "Billing", "is_collection_team": True, "user_ids": [(6, 0, [self.agent_1.id])]}
+        )
+        self.env["collection.routing.rule"].create(
+            {"name": "Billing owns every overdue account", "dpd_from": 1, "team_id": billing.id}
+        )
+        case = self._run_day(89)
+        self.assertEqual(case.team_id, billing, "the rule routes the case before the legal stage")
+        case = self._run_day(90)
+        self.assertEqual(case.team_id, self.team_legal, "handed over to Legal, not routed back")
+        self.assertEqual(case.user_id, self.agent_2)
+        case = self._run_day(91)
+        self.assertEqual(case.team_id, self.team_legal)
+        routed = [body for body in case.message_ids.mapped("body") if "by the rule" in body]
+        self.assertEqual(len(routed), 1, "routed once, on day 89; never after the hand-over")
+
+    def test_routing_rules_leave_a_handed_over_case_in_its_team(self):
+        """A case handed over to a team outside Collections (its escalation date
+        set) stays in its team too, whatever rule matches later."""
+        outside = self.env["helpdesk.ticket.team"].create({"name": "Lawyers outside"})
+        self.levels["D5"].hand_over_team_id = outside
+        case = self._run_day(90)
+        self.assertTrue(case.collection_escalation_date)
+        billing = self.env["helpdesk.ticket.team"].create(
+            {"name": "Billing", "is_collection_team": True}
+        )
+        self.env["collection.routing.rule"].create(
+            {"name": "Billing from day 91", "dpd_from": 91, "team_id": billing.id}
+        )
+        case = self._run_day(91)
+        self.assertEqual(case.team_id, self.team_collections)

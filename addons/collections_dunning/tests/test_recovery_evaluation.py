@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import LateStageCommon
 
@@ -14,6 +14,7 @@ class TestRecoveryEvaluation(LateStageCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.team_collections.user_id = cls.manager
+        cls.policy.recovery_evaluation = True  # the solar policy's rule
         cls.activity_type = cls.env.ref("collections_dunning.mail_activity_type_recovery_decision")
         cls.reason = cls.env.ref("collections_dunning.default_reason_liquidity")
 
@@ -83,3 +84,97 @@ class TestRecoveryEvaluation(LateStageCommon):
         case = self._run_day(10)
         with self.assertRefused(AccessError, "cannot be set by hand"):
             case.with_user(self.manager).write({"collection_recovery_state": "decided"})
+
+    def _decide(self, case, decision="restructure"):
+        case.with_user(self.manager).write(
+            {
+                "collection_default_reason_id": self.reason.id,
+                "collection_recovery_decision": decision,
+            }
+        )
+        case.with_user(self.manager).action_confirm_recovery_decision()
+
+    def test_confirmed_decision_is_locked_whoever_writes(self):
+        """Issue 12: once confirmed, the reason and the decision are what was
+        decided: neither the manager, another manager, nor sudo code rewrites them
+        (an RPC client's plain write included)."""
+        self._invoice(1000.0)
+        case = self._run_day(120)
+        self._decide(case)
+        other_reason = self.env.ref("collections_dunning.default_reason_liquidity").copy(
+            {"name": "Other reason"}
+        )
+        for who, env_case in (
+            ("the manager", case.with_user(self.manager)),
+            ("sudo", case.sudo()),
+        ):
+            with self.subTest(who=who):
+                with self.assertRefused(UserError, "confirmed by .* can no longer be changed"):
+                    env_case.write({"collection_recovery_decision": "write_off"})
+                with self.assertRefused(UserError, "can no longer be changed"):
+                    env_case.write({"collection_default_reason_id": other_reason.id})
+                with self.assertRefused(UserError, "can no longer be changed"):
+                    env_case.write({"collection_default_reason_id": False})
+        self.assertEqual(case.collection_recovery_decision, "restructure")
+        self.assertEqual(case.collection_default_reason_id, self.reason)
+        self.assertNotEqual(
+            self.customer.collection_bureau_status, "written_off", "no write-off by a rewrite"
+        )
+        # saving the form with the decided values unchanged is no change
+        case.with_user(self.manager).write(
+            {"collection_recovery_decision": "restructure", "description": "<p>Called.</p>"}
+        )
+        self.assertIn("Called.", case.description)
+
+    def test_only_managers_record_the_reason_and_the_decision(self):
+        self._invoice(1000.0)
+        case = self._run_day(120)
+        with self.assertRefused(AccessError, "Only collection managers record the reason"):
+            case.with_user(self.agent_1).write({"collection_recovery_decision": "write_off"})
+        with self.assertRefused(AccessError, "Only collection managers record the reason"):
+            case.with_user(self.agent_1).write({"collection_default_reason_id": self.reason.id})
+        support = new_test_user(
+            self.env, login="coll-support-recovery", groups="helpdesk_mgmt.group_helpdesk_manager"
+        )
+        with self.assertRefused(AccessError, "Only collection managers record the reason"):
+            self.env["helpdesk.ticket"].with_user(support).create(
+                {
+                    "name": "Pre-decided",
+                    "partner_id": self.customer.id,
+                    "collection_recovery_decision": "write_off",
+                }
+            )
+        self.assertFalse(case.collection_recovery_decision)
+        self.assertFalse(case.collection_default_reason_id)
+        self.assertFalse(self.env["helpdesk.ticket"].search([("name", "=", "Pre-decided")]))
+        case.with_user(self.manager).write({"collection_recovery_decision": "continue"})
+        self.assertEqual(case.collection_recovery_decision, "continue")
+
+    def test_only_a_policy_with_recovery_evaluation_asks(self):
+        """The purifier SOP has no recovery evaluation: its case at 130 days past
+        due asks nothing; the same policy with the flag asks once."""
+        sop = self.env.ref("collections_dunning.policy_sop")
+        self.assertFalse(sop.recovery_evaluation, "off by default")
+        self.customer.collection_policy_id = sop
+        self._invoice(1000.0)
+        case = self._run_day(130)
+        self.assertEqual(case.collection_policy_id, sop)
+        self.assertFalse(case.collection_recovery_state)
+        self.assertFalse(self._asks(case))
+        sop.recovery_evaluation = True
+        case = self._run_day(131)
+        self.assertEqual(case.collection_recovery_state, "to_decide")
+        self.assertEqual(len(self._asks(case)), 1)
+        self._run_day(132)
+        self.assertEqual(len(self._asks(case)), 1, "asked once")
+
+    def test_demo_solar_policy_evaluates(self):
+        """The form shows the flag; the solar policy of the demo has it (checked
+        only where the demo data is loaded)."""
+        solar = self.env.ref("collections_dunning.policy_solar", raise_if_not_found=False)
+        if solar:
+            self.assertTrue(solar.recovery_evaluation)
+        self.assertIn(
+            "recovery_evaluation",
+            self.env["collection.policy"].get_view(view_type="form")["arch"],
+        )

@@ -142,3 +142,33 @@ class TestSettlementRecovery(CollectionsCommon):
                 [("move_type", "=", "out_refund"), ("partner_id", "=", self.customer.id)]
             )
         )
+
+    def test_approved_settlement_reports_the_customer_settled(self):
+        """Issue 12: the bureau hears "settled" the day a settlement is approved,
+        and the daily run's buckets do not overwrite it while it stands."""
+        case = self._run(1)
+        self.assertEqual(self.customer.collection_bureau_status, "overdue_30")
+        settlement = self._propose(case)
+        settlement.with_user(self.manager).write({"amount_proposed": 200.0})
+        self._run(2)
+        self.assertEqual(self.customer.collection_bureau_status, "overdue_30", "proposed only")
+        with freeze_time(day(3)):
+            settlement.with_user(self.manager_2).action_approve()
+        self.assertEqual(self.customer.collection_bureau_status, "settled")
+        self.assertEqual(self.customer.collection_bureau_status_date, DUE + timedelta(days=3))
+        for n in (4, 40, 95):
+            case = self._run(n)
+            self.assertFalse(case.stage_id.closed, "200 is still to pay")
+            self.assertEqual(case.collection_dpd, n)
+            self.assertEqual(
+                self.customer.collection_bureau_status, "settled", f"still settled on day {n}"
+            )
+
+    def test_rejected_settlement_reports_nothing(self):
+        case = self._run(1)
+        settlement = self._propose(case)
+        with freeze_time(day(3)):
+            settlement.with_user(self.manager_2).action_reject()
+        self.assertEqual(self.customer.collection_bureau_status, "overdue_30")
+        self._run(40)
+        self.assertEqual(self.customer.collection_bureau_status, "overdue_60")

@@ -258,15 +258,17 @@ registry.category("web_tour.tours").add("collections_art_officer", {
         noErrorDialog(),
         stageIs("Legal"),
         {
-            content: "The notice is on the case, 15 days left to answer it",
+            // The window starts when the email leaves (the mail queue's run,
+            // checked by the test after the tour), not when it is queued.
+            content: "The notice is on the case, issued, its email queued",
             trigger:
-                ".o_form_view div[name='art_notice_ids'] .o_data_row:contains('Waiting for Answer') td[name='response_days_left']:text(15), " +
-                ".o_form_view div[name='art_notice_ids'] .o_kanban_record:contains('Waiting for Answer'):contains('15 days left')",
+                ".o_form_view div[name='art_notice_ids'] .o_data_row:contains('Issued, Email Queued'):contains('Queued'), " +
+                ".o_form_view div[name='art_notice_ids'] .o_kanban_record:contains('Issued, Email Queued')",
         },
         ...openArtMenu("collections_art.menu_art_notices", "Legal Notices"),
         {
-            content: "The Legal Notices list counts down the window",
-            trigger: `.o_list_view .o_data_row:contains('${CUSTOMER}') td[name='response_days_left']:text(15)`,
+            content: "The Legal Notices list shows the notice waiting for its email",
+            trigger: `.o_list_view .o_data_row:contains('${CUSTOMER}'):contains('Issued, Email Queued')`,
         },
         ...openArtMenu("collections_art.menu_art_visits", "Field Visits"),
         {
