@@ -2,6 +2,8 @@ from datetime import timedelta
 
 from odoo import Command, fields, models
 
+from odoo.addons.collections_dunning import bulk_sql
+
 
 class CollectionTicketArtHandOver(models.AbstractModel):
     """The hand-over of a collection case to the Asset Recovery Team: the Asset
@@ -20,6 +22,8 @@ class CollectionTicketArtHandOver(models.AbstractModel):
             return self.browse()
         now = fields.Datetime.now()
         stage_received = self.env.ref("collections_art.stage_received")
+        # Issue 13: one query for every new case's number, not two per case.
+        numbers = bulk_sql.reserve_numbers(self.env, "helpdesk.ticket.sequence", len(sources))
         vals_list = []
         for (company, team), tickets in sources.grouped(
             lambda ticket: (ticket.company_id, ticket._art_hand_over_team())
@@ -30,6 +34,7 @@ class CollectionTicketArtHandOver(models.AbstractModel):
             for ticket, officer in zip(tickets, officers, strict=True):
                 vals_list.append(
                     {
+                        "number": numbers.pop(),
                         "name": self.env._("Asset recovery: %s", ticket.partner_id.name),
                         "description": ticket.description,
                         "partner_id": ticket.partner_id.id,
@@ -52,10 +57,14 @@ class CollectionTicketArtHandOver(models.AbstractModel):
                     }
                 )
         cases = self.sudo().with_context(mail_create_nosubscribe=True).create(vals_list)
-        for case in cases:
-            case.art_source_ticket_id._message_log(
-                body=self.env._("Handed over to the Asset Recovery Team: case %s.", case.number)
-            )
+        cases.art_source_ticket_id._message_log_batch(
+            bodies={
+                case.art_source_ticket_id.id: self.env._(
+                    "Handed over to the Asset Recovery Team: case %s.", case.number
+                )
+                for case in cases
+            }
+        )
         cases._art_post_urgent()
         return cases
 

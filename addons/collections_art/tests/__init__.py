@@ -13,3 +13,4 @@ from . import test_legal_notice_rules
 from . import test_pdf_legal_notice
 from . import test_art_settlement_stop
 from . import test_art_unreachable_visit
+from . import test_art_run_performance

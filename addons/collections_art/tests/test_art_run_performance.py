@@ -1,0 +1,80 @@
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.tests import tagged
+
+from .common import DUE, ArtCommon, at
+
+
+@tagged("post_install", "-at_install")
+class TestArtRunPerformance(ArtCommon):
+    """Issue 13: a first run that opens cases straight into the level that hands
+    them over to Asset Recovery costs the same number of queries for 3 or 12
+    customers: no query per case for the Asset Recovery cases' numbers, their
+    creation or the hand-over notes on the collection cases."""
+
+    # The dunning run's fixed cost (see test_run_performance) plus the hand-over:
+    # one query for all new case numbers, the Asset Recovery cases' grouped
+    # INSERTs, one INSERT of all hand-over notes. Measured at 90 for 3 and for 12
+    # customers (it was 98 and 125 with one sequence call and one note per case).
+    HAND_OVER_QUERIES = 90
+
+    def _customers_overdue(self, count):
+        partners = self.env["res.partner"].create(
+            [
+                {
+                    "name": f"Household {n}",
+                    "email": f"household{n}@example.com",
+                    "phone": f"+91 80 4000 {2000 + n}",
+                    "country_id": self.env.ref("base.in").id,
+                }
+                for n in range(count)
+            ]
+        )
+        with freeze_time(DUE):
+            invoices = self.env["account.move"].create(
+                [
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": partner.id,
+                        "invoice_date": DUE,
+                        "invoice_date_due": DUE,
+                        "invoice_line_ids": [
+                            Command.create(
+                                {
+                                    "name": "Rental",
+                                    "price_unit": 500.0,
+                                    "tax_ids": [Command.clear()],
+                                }
+                            )
+                        ],
+                    }
+                    for partner in partners
+                ]
+            )
+            invoices.action_post()
+        self.env.flush_all()
+        self.env.invalidate_all()
+        return partners
+
+    def _measure(self, count):
+        partners = self._customers_overdue(count)
+        with self.assertQueryCount(__system__=self.HAND_OVER_QUERIES), freeze_time(at(61)):
+            self.env["collection.policy"]._cron_run()
+        art_cases = self.env["helpdesk.ticket"].search(
+            [("is_art_case", "=", True), ("partner_id", "in", partners.ids)]
+        )
+        self.assertEqual(len(art_cases), count, "every customer's case was handed over")
+        self.assertEqual(len(set(art_cases.mapped("number"))), count, "each has its own number")
+        self.assertNotIn("/", art_cases.mapped("number"))
+        for case in art_cases:
+            self.assertIn(
+                f"Handed over to the Asset Recovery Team: case {case.number}.",
+                " ".join(case.art_source_ticket_id.message_ids.mapped("body")),
+            )
+
+    def test_hand_over_query_count_3_customers(self):
+        self._measure(3)
+
+    def test_hand_over_query_count_12_customers(self):
+        self._measure(12)
