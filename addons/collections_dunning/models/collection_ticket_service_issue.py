@@ -39,17 +39,19 @@ class CollectionTicketServiceIssue(models.AbstractModel):
         when no policy of theirs names a category.
         """
         cases = self.filtered(
-            lambda ticket: ticket.collection_case
-            and ticket.collection_policy_id.service_issue_category_ids
+            lambda ticket: (
+                ticket.collection_case and ticket.collection_policy_id.service_issue_category_ids
+            )
         )
         if not cases:
             return {}
+        all_categories = cases.collection_policy_id.service_issue_category_ids
         service_tickets = (
             self.env["helpdesk.ticket"]
             .sudo()
             .search(
                 [
-                    ("category_id", "in", cases.collection_policy_id.service_issue_category_ids.ids),
+                    ("category_id", "in", all_categories.ids),
                     ("commercial_partner_id", "in", cases.commercial_partner_id.ids),
                     ("company_id", "in", cases.company_id.ids),
                     ("stage_id.closed", "=", False),

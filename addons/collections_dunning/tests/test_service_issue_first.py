@@ -80,6 +80,9 @@ class SolarPolicyCommon(CollectionsCommon):
             invoice.write(values)
         return invoice
 
+    def _closed_stage(self):
+        return self.env["helpdesk.ticket.stage"].search([("closed", "=", True)], limit=1)
+
     def _reminder(self, case, step):
         return case.collection_reminder_ids.filtered(lambda r: r.step_id == step)
 
@@ -132,7 +135,9 @@ class TestServiceIssueFirst(SolarPolicyCommon):
         service = self._service_ticket()
         case = self._run_day(1)
         self.assertEqual(self._reminder(case, self.pay_day_0).state, "skipped")
-        service.stage_id = self.env["helpdesk.ticket.stage"].search([("closed", "=", True)], limit=1)
+        service.stage_id = self.env["helpdesk.ticket.stage"].search(
+            [("closed", "=", True)], limit=1
+        )
         case.invalidate_recordset(["collection_service_issue_id"])
         self.assertFalse(case.collection_service_issue_id)
         case = self._run_day(6)
@@ -162,7 +167,9 @@ class TestServiceIssueFirst(SolarPolicyCommon):
             self.env["collection.policy"]._cron_run()
         acknowledgement = self._reminder(self._case(), self.service_step)
         self.assertEqual(acknowledgement.state, "queued")
-        service.stage_id = self.env["helpdesk.ticket.stage"].search([("closed", "=", True)], limit=1)
+        service.stage_id = self.env["helpdesk.ticket.stage"].search(
+            [("closed", "=", True)], limit=1
+        )
         with freeze_time(fields.Datetime.to_datetime(DUE) + timedelta(days=1, hours=10)):
             self.env["collection.reminder"]._cron_send_queued()
         self.assertEqual(acknowledgement.state, "skipped")
@@ -219,7 +226,11 @@ class TestDownpaymentEntryGate(SolarPolicyCommon):
     def test_downpayment_customer_without_welcome_call_gets_no_case(self):
         self._invoice(is_downpayment=True)
         other = self.env["res.partner"].create(
-            {"name": "Household 8", "email": "h8@example.com", "collection_policy_id": self.policy.id}
+            {
+                "name": "Household 8",
+                "email": "h8@example.com",
+                "collection_policy_id": self.policy.id,
+            }
         )
         self._invoice(other)
         self.assertFalse(self._run_day(5), "waits for the welcome call")
