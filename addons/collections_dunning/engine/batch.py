@@ -14,6 +14,7 @@ class CasePlan:
     fixes: dict = field(default_factory=dict)  # level -> cases dragged out of its stage
     closing: Any = None  # cases with nothing overdue any more
     cases: Any = None  # the open cases of the batch, before the run
+    waiting: list = field(default_factory=list)  # (group, level) waiting for the welcome call
 
 
 @dataclass

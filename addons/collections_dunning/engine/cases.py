@@ -42,7 +42,60 @@ def plan_cases(Ticket, keys, groups, cases):
             plan.moves[level] |= case
         elif level and level.stage_id and case.stage_id != level.stage_id:
             plan.fixes[level] |= case
+    plan.to_create, plan.waiting = awaiting_welcome_call(Ticket.env, plan.to_create)
     return plan
+
+
+def awaiting_welcome_call(env, to_create):
+    """Rule (solar policy, Prepayments / Down payments): "1st payment of a
+    financed prepayment/down payment should happen before the collection team
+    needs to be engaged. Collection team should only focus on projects that have
+    had a Welcome Call and customers need to make their first payment of a
+    downpayment to get a Welcome Call."
+
+    Under a policy with ``downpayment_entry_gate``, a customer whose overdue
+    invoices include a downpayment gets no case until its welcome call is
+    recorded (``collection_welcome_call_date``) or a downpayment invoice of its
+    company has a payment. Splits the cases to open into (to open, waiting); one
+    grouped query, and only when a customer waits on the gate."""
+    gated = [
+        index
+        for index, (group, level) in enumerate(to_create)
+        if level.policy_id.downpayment_entry_gate
+        and group.get("downpayment")
+        and not group["partner"].collection_welcome_call_date
+    ]
+    if not gated:
+        return to_create, []
+    customers = {index: _customer(to_create[index][0]) for index in gated}
+    paid = first_downpayment_paid(env, set(customers.values()))
+    waiting = {index for index, customer in customers.items() if customer not in paid}
+    return (
+        [item for index, item in enumerate(to_create) if index not in waiting],
+        [to_create[index] for index in sorted(waiting)],
+    )
+
+
+def _customer(group):
+    return (group["company"].id, group["partner"].id)
+
+
+def first_downpayment_paid(env, customers):
+    """The (company id, customer id) pairs among ``customers`` with a payment on
+    one of their downpayment invoices (paid in full or in part), in one query."""
+    Move = env["account.move"].sudo()
+    rows = Move._read_group(
+        domain=[
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("is_downpayment", "=", True),
+            ("payment_state", "in", ("partial", "in_payment", "paid")),
+            ("company_id", "in", list({company_id for company_id, _p in customers})),
+            ("commercial_partner_id", "in", list({partner_id for _c, partner_id in customers})),
+        ],
+        groupby=["company_id", "commercial_partner_id"],
+    )
+    return {(company.id, partner.id) for company, partner in rows} & set(customers)
 
 
 def refresh_figures(Ticket, figures, entering):

@@ -20,10 +20,15 @@ def overdue_groups(env, today):
     rows = Move.sudo()._read_group(
         domain=Move._collection_overdue_domain(today),
         groupby=["company_id", "commercial_partner_id", "purifier_id"],
-        aggregates=["invoice_date_due:min", "amount_residual_signed:sum", "id:array_agg"],
+        aggregates=[
+            "invoice_date_due:min",
+            "amount_residual_signed:sum",
+            "id:array_agg",
+            "is_downpayment:bool_or",
+        ],
     )
     groups = {}
-    for company, partner, raw_purifier, oldest_due, amount, invoice_ids in rows:
+    for company, partner, raw_purifier, oldest_due, amount, invoice_ids, downpayment in rows:
         key = device_key(company.id, partner.id, raw_purifier)
         group = groups.get(key)
         if group:
@@ -31,6 +36,7 @@ def overdue_groups(env, today):
             group["dpd"] = (today - group["oldest_due"]).days
             group["amount"] += amount
             group["invoice_ids"] = sorted(group["invoice_ids"] + list(invoice_ids))
+            group["downpayment"] = group["downpayment"] or bool(downpayment)
             continue
         groups[key] = {
             "company": company,
@@ -40,6 +46,7 @@ def overdue_groups(env, today):
             "dpd": (today - oldest_due).days,
             "amount": amount,
             "invoice_ids": list(invoice_ids),
+            "downpayment": bool(downpayment),  # a downpayment invoice is overdue
         }
     return groups
 

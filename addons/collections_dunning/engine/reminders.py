@@ -9,21 +9,54 @@ def skips_unpaid_only_step(step, ticket):
     return step.only_if_unpaid and ticket.amount_overdue < ticket.collection_level_amount
 
 
-def plan_reminders(tickets, done, paused, today):
+def service_step_dormant(step, issue):
+    """Rule (solar policy, Service issues): the customer "will go into the
+    "Service Issue" classification to receive appropriate messages": a
+    service-issue step is for a customer with an open service issue (``issue``,
+    the service ticket) only. Without one the step is dormant: neither logged nor
+    upcoming, so it goes on the first run after a service ticket opens while the
+    case is in its level (once per case and level, as every step)."""
+    return step.message_set == "service_issue" and not issue
+
+
+def service_issue_holds_step(step, issue):
+    """Rule (solar policy, Service issues): a customer with an open service issue
+    receives the service-issue messages, "although they still have to pay their
+    fees": no payment demand goes while the service ticket ``issue`` is open.
+
+    A payment step that comes due while the issue is open is logged *skipped*,
+    with the service ticket as the reason: skipped for good, so closing the
+    ticket never releases a backlog of stale demands at once; payment reminders
+    resume with the steps due after the ticket is closed. A payment step logged
+    queued before the issue opened is checked again when it is sent
+    (``collection.reminder._skip_uncontactable_cases``). Only the messages change:
+    the case is still opened, billed, refreshed and moves through its levels,
+    since the seed keeps the customer paying."""
+    return step.message_set == "payment" and bool(issue)
+
+
+def plan_reminders(tickets, done, paused, today, service_issues=None):
     """The reminders now due, as values to create, and each case's next reminder
     date (None when no step is left).
 
     A step is due from its date in the level (never before the case entered the
     level) and logged once per case (``done`` holds the (case, step) pairs
     already logged); the cases in ``paused`` wait, their steps stay upcoming.
+    ``service_issues`` ({case id: open service ticket}, read in one query when
+    not given) chooses between the payment and the service-issue steps.
     """
+    if service_issues is None:
+        service_issues = tickets._collection_service_issues()
     vals_list = []
     next_dates = {}
     for ticket in tickets:
         upcoming = []
+        issue = service_issues.get(ticket.id)
         for step in ticket.collection_level_id.step_ids:
             due = step._due_date(ticket.collection_level_date, ticket.collection_due_date)
             if not due or due < ticket.collection_level_date:
+                continue
+            if service_step_dormant(step, issue):
                 continue
             if due > today or ticket in paused:
                 upcoming.append(max(due, today))
@@ -36,7 +69,16 @@ def plan_reminders(tickets, done, paused, today):
                 "channel": step.channel,
                 "due_date": due,
             }
-            if skips_unpaid_only_step(step, ticket):
+            if service_issue_holds_step(step, issue):
+                vals.update(
+                    state="skipped",
+                    reason=tickets.env._(
+                        "Service issue open: %s. No payment demand while it is open; "
+                        "the customer is still billed.",
+                        issue.display_name,
+                    ),
+                )
+            elif skips_unpaid_only_step(step, ticket):
                 vals.update(
                     state="skipped",
                     reason=tickets.env._(

@@ -6,6 +6,7 @@ from . import res_company
 from . import res_config_settings
 from . import collection_partner_flags
 from . import collection_partner_bureau
+from . import collection_partner_welcome_call
 from . import res_partner
 from . import account_move
 from . import helpdesk_ticket_category
@@ -52,6 +53,7 @@ from . import res_users
 from . import collection_contact_guard
 from . import collection_ticket_owned_fields
 from . import collection_ticket_case
+from . import collection_ticket_service_issue
 from . import collection_ticket_desk
 from . import collection_ticket_purifier
 from . import collection_ticket_transfer

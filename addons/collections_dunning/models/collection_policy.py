@@ -67,6 +67,23 @@ class CollectionPolicy(models.Model):
         "company's thresholds (solar policy: 30 days past due on a downpayment, 120 "
         "on any payment). Off: the policy's cases are never asked.",
     )
+    # Issue 12 (solar policy): "Service issue first". Empty on the purifier SOP.
+    service_issue_category_ids = fields.Many2many(
+        comodel_name="helpdesk.ticket.category",
+        relation="collection_policy_service_issue_category_rel",
+        column1="policy_id",
+        column2="category_id",
+        string="Service Issue Categories",
+        help="An open ticket of one of these categories (e.g. an O&M ticket for a "
+        "production issue) is an open service issue: the customer gets the levels' "
+        "service-issue messages instead of payment reminders, and is still billed.",
+    )
+    downpayment_entry_gate = fields.Boolean(
+        string="Downpayments Wait for the Welcome Call",
+        help="A customer whose overdue invoices include a downpayment enters "
+        "collections (a case is opened) only once the welcome call is recorded on "
+        "the customer or a first downpayment payment is received.",
+    )
 
     _default_per_company = models.UniqueIndex(
         "(company_id) WHERE is_default AND active",

@@ -184,6 +184,7 @@ class CollectionReminder(models.Model):
         if not self:
             return self
         paused = self.ticket_id._collection_reminders_paused()
+        issues = self.ticket_id._collection_service_issues()
         reasons = {}
         for reminder in self:
             ticket = reminder.ticket_id
@@ -196,8 +197,30 @@ class CollectionReminder(models.Model):
                     "Not sent: reminders are paused on this case (a promise to pay, a "
                     "payment plan, a settlement or an approved exception)."
                 )
+            else:
+                reason = reminder._collection_service_issue_conflict(issues.get(ticket.id))
+                if reason:
+                    reasons[reminder.id] = reason
         self._skip(reasons)
         return self.filtered(lambda r: r.id not in reasons)
+
+    def _collection_service_issue_conflict(self, issue):
+        """Rule (solar policy, Service issues), checked again when sending: a
+        payment reminder logged before the customer's service ticket ``issue``
+        opened is not sent while it is open, and a service-issue message whose
+        ticket was closed meanwhile is not sent either. Returns why, or False."""
+        self.ensure_one()
+        message_set = self.step_id.message_set
+        if message_set == "payment" and issue:
+            return self.env._(
+                "Not sent: service issue open: %s. No payment demand while it is open.",
+                issue.display_name,
+            )
+        if message_set == "service_issue" and not issue:
+            return self.env._(
+                "Not sent: the customer's service issue was closed before the message went out."
+            )
+        return False
 
     @api.model
     def _cron_send_queued(self):

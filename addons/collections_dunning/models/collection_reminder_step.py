@@ -15,6 +15,12 @@ CHANNELS = [
 # and by SMS (a link to the same PDF); without templates of its own it uses these.
 NOTICE_MAIL_TEMPLATE = "collections_dunning.mail_template_notice_of_default"
 NOTICE_SMS_TEMPLATE = "collections_dunning.sms_template_notice_of_default"
+# Issue 12 (solar policy): what a step says. While the customer has an open
+# service issue only the service-issue steps go; otherwise only the payment ones.
+MESSAGE_SETS = [
+    ("payment", "Payment reminder"),
+    ("service_issue", "Service issue (no payment demand)"),
+]
 # Issue 10: a step is due on the reference date or up to a year after it.
 MAX_DAY_OFFSET = 365
 
@@ -70,6 +76,14 @@ class CollectionReminderStep(models.Model):
         comodel_name="mail.activity.type",
         domain="['|', ('res_model', '=', False), ('res_model', '=', 'helpdesk.ticket')]",
     )
+    message_set = fields.Selection(
+        selection=MESSAGE_SETS,
+        required=True,
+        default="payment",
+        help="Payment reminders go while the customer has no open service issue; "
+        "service-issue messages (acknowledging the issue, with no payment demand) go "
+        "only while one is open (see the policy's service issue categories).",
+    )
     only_if_unpaid = fields.Boolean(
         string="Only If Still Unpaid",
         default=True,
@@ -77,7 +91,7 @@ class CollectionReminderStep(models.Model):
         "entered the level.",
     )
 
-    @api.depends("channel", "day_offset", "offset_from")
+    @api.depends("channel", "day_offset", "offset_from", "message_set")
     def _compute_name(self):
         channels = dict(CHANNELS)
         for step in self:
@@ -92,6 +106,8 @@ class CollectionReminderStep(models.Model):
                 day=step.day_offset,
                 reference=reference,
             )
+            if step.message_set == "service_issue":
+                step.name = self.env._("%s (service issue)", step.name)
 
     @api.constrains("day_offset")
     def _check_day_offset(self):
@@ -105,6 +121,21 @@ class CollectionReminderStep(models.Model):
                         "Reminder step %(step)s: the day must be between 0 and %(max)s.",
                         step=step.name,
                         max=MAX_DAY_OFFSET,
+                    )
+                )
+
+    @api.constrains("message_set", "channel")
+    def _check_service_issue_channel(self):
+        """Issue 12 (solar policy): a service-issue message makes no payment demand,
+        and a notice of default is one: such a step cannot be a notice of default."""
+        for step in self:
+            if step.message_set == "service_issue" and step.channel == "notice_of_default":
+                raise ValidationError(
+                    self.env._(
+                        "Reminder step %(step)s of level %(level)s: a service-issue message "
+                        "makes no payment demand, so it cannot be a notice of default.",
+                        step=step.name,
+                        level=step.level_id.code,
                     )
                 )
 

@@ -204,6 +204,7 @@ class CollectionRun(models.AbstractModel):
             cases_opened=len(batch.created),
             cases_moved=sum(len(level_cases) for level_cases in batch.plan.moves.values()),
             cases_closed=len(batch.closed),
+            customers_waiting=len(batch.plan.waiting),
             reminders_queued=len(batch.logged.filtered(lambda r: r.state == "queued")),
             **batch.counts,
         )

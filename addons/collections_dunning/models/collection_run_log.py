@@ -43,6 +43,12 @@ class CollectionRunLog(models.Model):
     reminders_queued = fields.Integer(readonly=True)
     reminders_sent = fields.Integer(readonly=True)
     reminders_failed = fields.Integer(readonly=True)
+    customers_waiting = fields.Integer(
+        string="Waiting for Welcome Call",
+        readonly=True,
+        help="Overdue downpayment customers kept out of collections until their "
+        "welcome call or first downpayment (solar policy).",
+    )
     failure = fields.Text(readonly=True, help="Why the whole run stopped, if it did.")
     error_ids = fields.One2many(
         comodel_name="collection.run.error", inverse_name="run_id", string="Skipped Customers"

@@ -27,6 +27,7 @@ class HelpdeskTicket(models.Model):
         "collection.ticket.documents",
         "collection.ticket.service.pause",
         "collection.ticket.hand.over",
+        "collection.ticket.service.issue",
     ]
 
     is_collection_ticket = fields.Boolean(

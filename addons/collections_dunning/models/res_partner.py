@@ -9,7 +9,12 @@ from odoo.tools import SQL
 class ResPartner(models.Model):
     _name = "res.partner"
     # The flags' seed rules live in collection.partner.flags.
-    _inherit = ["res.partner", "collection.partner.flags", "collection.partner.bureau"]
+    _inherit = [
+        "res.partner",
+        "collection.partner.flags",
+        "collection.partner.bureau",
+        "collection.partner.welcome.call",
+    ]
 
     collection_policy_id = fields.Many2one(
         comodel_name="collection.policy",
