@@ -14,6 +14,7 @@ COUNTERS = (
     "reminders_queued",
     "reminders_sent",
     "reminders_failed",
+    "customers_waiting",
 )
 
 
