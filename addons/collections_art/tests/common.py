@@ -38,6 +38,15 @@ class ArtCommon(CollectionsCommon):
             cls.invoice = cls._create_invoice(cls.customer, DUE, 2400.0)
             cls.invoice.purifier_id = "PUR-000123"
 
+    @classmethod
+    def _hand_over_at_day_61(cls):
+        """The daily run of day 61 (class setup): the customer's Asset Recovery case."""
+        with freeze_time(at(61)):
+            cls.env["collection.policy"]._cron_run()
+        return cls.env["helpdesk.ticket"].search(
+            [("is_art_case", "=", True), ("partner_id", "=", cls.customer.id)]
+        )
+
     def _run(self, n, hour=10):
         with freeze_time(at(n, hour)):
             self.env["collection.policy"]._cron_run()

@@ -1,44 +1,23 @@
-from datetime import date, datetime, timedelta
-
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.collections_art.models.res_company import ART_SETTING_BOUNDS
-from odoo.addons.collections_dunning.tests.common import CollectionsCommon
 from odoo.addons.collections_dunning.tests.stub_gateway import StubGateway
 
-DUE = date(2026, 1, 1)
-
-
-def at(n, hour=10):
-    return datetime.combine(DUE + timedelta(days=n), datetime.min.time()) + timedelta(hours=hour)
+from .common import ArtCommon, at
 
 
 @tagged("post_install", "-at_install")
-class TestArtServerRules(CollectionsCommon):
+class TestArtServerRules(ArtCommon):
     """Issue 10: Asset Recovery fields, actions and secrets hold for RPC callers."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.team_art = cls.env.ref("collections_art.helpdesk_team_art")
-        cls.officer = new_test_user(
-            cls.env, login="art-rules-officer", groups="collections_art.group_art_officer"
-        )
         cls.internal_user = new_test_user(cls.env, login="art-rules-user", groups="base.group_user")
-        cls.team_art.write({"user_ids": [Command.set([cls.officer.id])]})
-        cls.customer.write({"phone": "+91 80 4000 1234", "country_id": cls.env.ref("base.in").id})
-        with freeze_time(DUE):
-            cls.invoice = cls._create_invoice(cls.customer, DUE, 2400.0)
-            cls.invoice.purifier_id = "PUR-000123"
-        with freeze_time(at(61)):
-            cls.env["collection.policy"]._cron_run()
-        cls.case = cls.env["helpdesk.ticket"].search(
-            [("is_art_case", "=", True), ("partner_id", "=", cls.customer.id)]
-        )
+        cls.case = cls._hand_over_at_day_61()
 
     def test_art_fields_refused_outside_their_actions(self):
         self.assertTrue(self.case)

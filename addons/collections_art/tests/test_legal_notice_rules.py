@@ -1,49 +1,24 @@
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
-from odoo.addons.collections_dunning.tests.common import CollectionsCommon
-
-DUE = date(2026, 1, 1)
-
-
-def at(n, hour=10):
-    return datetime.combine(DUE + timedelta(days=n), datetime.min.time()) + timedelta(hours=hour)
+from .common import DUE, ArtCommon, at
 
 
 @tagged("post_install", "-at_install")
-class TestLegalNoticeRules(CollectionsCommon):
+class TestLegalNoticeRules(ArtCommon):
     """A legal notice is sent only by _send(), and answered or turned NPA only by
     the run, whatever an officer sends to create() or write()."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.officer = new_test_user(
-            cls.env, login="art-officer-rules", groups="collections_art.group_art_officer"
-        )
-        cls.env.ref("collections_art.helpdesk_team_art").user_ids = [Command.set(cls.officer.ids)]
-        cls.customer.write({"phone": "+91 80 4000 1234", "country_id": cls.env.ref("base.in").id})
-        with freeze_time(DUE):
-            cls.invoice = cls._create_invoice(cls.customer, DUE, 2400.0)
-            cls.invoice.purifier_id = "PUR-000123"
-
-    def _run(self, n):
-        with freeze_time(at(n)):
-            self.env["collection.policy"]._cron_run()
-
-    def _art_case(self):
+    def _handed_over_case(self):
         self._run(61)
-        return self.env["helpdesk.ticket"].search(
-            [("is_art_case", "=", True), ("partner_id", "=", self.customer.id)]
-        )
+        return self._art_case()
 
     def test_officer_cannot_create_a_notice_already_sent(self):
-        case = self._art_case()
+        case = self._handed_over_case()
         with freeze_time(at(61, 12)):
             notice = (
                 self.env["collection.legal.notice"]
@@ -75,7 +50,7 @@ class TestLegalNoticeRules(CollectionsCommon):
         self.assertFalse(self.customer.is_npa)
 
     def test_notice_moves_only_through_send_and_the_run(self):
-        case = self._art_case()
+        case = self._handed_over_case()
         with freeze_time(at(61, 12)):
             case.with_user(self.officer).action_art_validate()
         with freeze_time(at(62)):
@@ -107,7 +82,7 @@ class TestLegalNoticeRules(CollectionsCommon):
     def test_email_status_is_not_written_by_hand(self):
         """Issue 12: the notice's email and its status are read back from the mail
         queue; nobody sets them (an officer's plain write or create)."""
-        case = self._art_case()
+        case = self._handed_over_case()
         notice = (
             self.env["collection.legal.notice"]
             .with_user(self.officer)
@@ -121,7 +96,7 @@ class TestLegalNoticeRules(CollectionsCommon):
         self.assertEqual((notice.state, notice.email_state), ("draft", False))
 
     def test_draft_notice_state_is_not_written(self):
-        case = self._art_case()
+        case = self._handed_over_case()
         notice = (
             self.env["collection.legal.notice"]
             .with_user(self.officer)

@@ -1,41 +1,23 @@
 import shutil
-from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
 
-from odoo import Command
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
-from odoo.addons.collections_dunning.tests.common import CollectionsCommon
 from odoo.addons.collections_dunning.tests.test_pdf_reports import pdf_text
 
-DUE = date(2026, 1, 1)
-
-
-def at(n, hour=10):
-    return datetime.combine(DUE + timedelta(days=n), datetime.min.time()) + timedelta(hours=hour)
+from .common import ArtCommon, at
 
 
 @tagged("post_install", "-at_install")
-class TestPdfLegalNotice(CollectionsCommon):
+class TestPdfLegalNotice(ArtCommon):
     """The legal notice renders as a real PDF through wkhtmltopdf."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.officer = new_test_user(
-            cls.env, login="art-officer-pdf", groups="collections_art.group_art_officer"
-        )
-        cls.env.ref("collections_art.helpdesk_team_art").user_ids = [Command.set(cls.officer.ids)]
-        cls.customer.write({"phone": "+91 80 4000 1234", "country_id": cls.env.ref("base.in").id})
-        with freeze_time(DUE):
-            invoice = cls._create_invoice(cls.customer, DUE, 2400.0)
-            invoice.purifier_id = "PUR-000321"
-        with freeze_time(at(61)):
-            cls.env["collection.policy"]._cron_run()
-        cls.case = cls.env["helpdesk.ticket"].search(
-            [("is_art_case", "=", True), ("partner_id", "=", cls.customer.id)]
-        )
+        cls.invoice.purifier_id = "PUR-000321"
+        cls.case = cls._hand_over_at_day_61()
 
     def test_legal_notice_is_a_pdf(self):
         with freeze_time(at(61, 12)):
