@@ -3,7 +3,6 @@ import logging
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-
 _logger = logging.getLogger(__name__)
 
 COUNTERS = (

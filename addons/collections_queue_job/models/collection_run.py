@@ -66,7 +66,10 @@ class CollectionRun(models.AbstractModel):
         keys = sorted(set(groups) | set(open_cases), key=lambda key: (key[0], key[1], key[2] or ""))
         _logger.info("Collection run of %s: %s customers to enqueue", today, len(keys))
         log._add(customer_count=len(keys))
-        self._queue_batches(log, [list(batch) for batch in split_every(self._batch_size, keys)])
+        waiting_jobs, waiting = self._queue_waiting(today)
+        todo = [key for key in keys if key not in waiting]
+        batches = [list(batch) for batch in split_every(self._batch_size, todo)]
+        self._queue_batches(log, batches, len(waiting_jobs))
 
     # ------------------------------------------------------------------
     # Enqueuing
@@ -81,37 +84,49 @@ class CollectionRun(models.AbstractModel):
     @api.model
     def _queue_batch_identity(self, today, keys):
         """Rule (exactly once): one job per run day and batch of customers while
-        it has not run, so a rerun the same day does not enqueue the same batch
-        again; once it has run, a rerun may work it again (it is idempotent)."""
-        digest = hashlib.sha1(json.dumps(keys).encode(), usedforsecurity=False).hexdigest()
-        return f"collection-run-{today}-{digest}"
+        it has not run (queue_job's ``identity_key``), so the same batch is never
+        enqueued twice; once it has run, a rerun may work it again (the work is
+        idempotent). Without ``keys``, the prefix of the day's batch jobs."""
+        prefix = f"collection-run-{today}-"
+        if keys is None:
+            return prefix
+        return prefix + hashlib.sha1(json.dumps(keys).encode(), usedforsecurity=False).hexdigest()
 
-    def _queue_batches(self, log, batches):
-        """Enqueue one job per batch not already waiting from an earlier run of
-        the day, and the last job, which depends on all of them."""
-        identities = {self._queue_batch_identity(log.date, keys): keys for keys in batches}
-        unfinished = set(
+    def _queue_waiting(self, today):
+        """Rule (exactly once): a customer is in one waiting job at a time. The
+        day's batch jobs that have not run to their end, and their customers: a
+        rerun the same day leaves these customers to them, so two jobs never work
+        the same customer at the same time, even when the batches came out cut
+        differently (a new overdue customer shifts them)."""
+        jobs = (
             self.env["queue.job"]
             .sudo()
-            .search_fetch(
-                [("identity_key", "in", list(identities)), ("state", "in", UNFINISHED_STATES)],
-                ["identity_key"],
+            .search(
+                [
+                    ("identity_key", "=like", self._queue_batch_identity(today, None) + "%"),
+                    ("state", "in", UNFINISHED_STATES),
+                ]
             )
-            .mapped("identity_key")
         )
-        new = [identity for identity in identities if identity not in unfinished]
+        keys = {(key[0], key[1], key[2] or False) for job in jobs for key in job.args[0]}
+        return jobs, keys
+
+    def _queue_batches(self, log, batches, waiting_count=0):
+        """Enqueue one job per batch and the last job, which queue_job starts
+        once all of them are done; ``waiting_count`` batch jobs of an earlier run
+        of the day still hold some of the customers."""
         jobs = [
             log.delayable(
                 channel=CHANNEL,
-                identity_key=identity,
+                identity_key=self._queue_batch_identity(log.date, keys),
                 description=self.env._(
                     "Collection run of %(day)s: batch %(number)s of %(total)s",
                     day=log.date,
                     number=number,
-                    total=len(new),
+                    total=len(batches),
                 ),
-            )._job_work_batch(identities[identity])
-            for number, identity in enumerate(new, start=1)
+            )._job_work_batch(keys)
+            for number, keys in enumerate(batches, start=1)
         ]
         finish = log.delayable(
             channel=CHANNEL,
@@ -124,7 +139,7 @@ class CollectionRun(models.AbstractModel):
         log.write(
             {
                 "job_batch_count": len(jobs),
-                "job_batch_skipped": len(unfinished),
+                "job_batch_skipped": waiting_count,
                 "job_graph_uuid": finish._generated_job.graph_uuid or False,
             }
         )

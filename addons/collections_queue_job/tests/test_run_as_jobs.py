@@ -1,4 +1,5 @@
 import math
+from contextlib import closing
 from datetime import date, timedelta
 from unittest.mock import patch
 
@@ -127,18 +128,10 @@ class TestRunAsJobs(CollectionsCommon, JobMixin):
 
     def _in_process_outcome(self):
         """The outcome of the in-process run on the same data, then undone."""
-
-        class Undo(Exception):
-            pass
-
-        try:
-            with self.env.cr.savepoint():
-                self._enable(False)
-                self._run()
-                outcome = self._run_outcome()
-                raise Undo
-        except Undo:
-            pass
+        with closing(self.env.cr.savepoint()):
+            self._enable(False)
+            self._run()
+            outcome = self._run_outcome()
         self.env.invalidate_all()
         return outcome
 
@@ -233,14 +226,30 @@ class TestRunAsJobs(CollectionsCommon, JobMixin):
         # the second run still closes its own log once its closing job has run
         self.assertEqual(created.mapped("method_name"), ["_job_finish_run"])
 
+        # a customer overdue since: its batch is new, the waiting ones are not redone
+        newcomer = self.env["res.partner"].create({"name": "Queue newcomer"})
+        with freeze_time(RUN_DAY - timedelta(days=2)):
+            self._create_invoice(newcomer, RUN_DAY - timedelta(days=2), 400.0)
+        counter = self.job_counter()
+        third = self._run()
+        created = counter.search_created().filtered(
+            lambda job: job.method_name == "_job_work_batch"
+        )
+        self.assertEqual(third.job_batch_count, 1)
+        self.assertEqual(
+            [tuple(key) for key in created.args[0]],
+            [(self.env.company.id, newcomer.id, False)],
+        )
+
         # once the first run's batches have run, the next run works them again
         loaded = [Job.load(self.env, job.uuid) for job in batch_jobs]
         self._perform(loaded)
         for job in loaded:
             job.set_done()
             job.store()
-        third = self._run()
-        self.assertEqual(third.job_batch_count, len(batch_jobs))
+        fourth = self._run()
+        # (the newcomer's job still waits: it keeps its customer)
+        self.assertEqual((fourth.job_batch_count, fourth.job_batch_skipped), (len(batch_jobs), 1))
 
     def test_a_batch_performed_twice_never_sends_a_reminder_twice(self):
         self._enable()
