@@ -1,1 +1,2 @@
+from . import job_counts
 from . import models

@@ -3,6 +3,7 @@ import json
 import logging
 
 import psycopg2
+import psycopg2.errors
 
 from odoo import api, models
 from odoo.tools import split_every, str2bool
@@ -11,6 +12,8 @@ from odoo.addons.collections_dunning.engine import overdue
 from odoo.addons.collections_dunning.engine.batch import RunBatch
 from odoo.addons.queue_job.delay import chain, group
 from odoo.addons.queue_job.exception import RetryableJobError
+
+from ..job_counts import JobCounts
 
 _logger = logging.getLogger(__name__)
 
@@ -21,6 +24,8 @@ CHANNEL = "root.collections"
 UNFINISHED_STATES = ("wait_dependencies", "pending", "enqueued", "started")
 # context key: this run works a batch inside a queue job that may commit
 JOB_COMMITS = "collections_queue_job_commits"
+# tries to add a job's counts to the log while other jobs add theirs
+COUNT_ATTEMPTS = 10
 
 
 class CollectionRun(models.AbstractModel):
@@ -157,20 +162,38 @@ class CollectionRun(models.AbstractModel):
         wanted, partner_ids = set(keys), {key[1] for key in keys}
         groups = overdue.overdue_groups(self.env, log.date, partner_ids)
         open_cases = overdue.open_cases(self._tickets(), partner_ids)
+        counts = JobCounts(log)
         batch = RunBatch(
             keys=keys,
             groups={key: value for key, value in groups.items() if key in wanted},
             cases={key: value for key, value in open_cases.items() if key in wanted},
             today=log.date,
-            log=log,
+            log=counts,
         )
         run = self.with_context(**{JOB_COMMITS: True})
         try:
             queued = run._run_batch(batch)
             run._checkpoint(len(keys))
-            run._send_reminders(queued, log)
+            run._send_reminders(queued, counts)
+            run._checkpoint()
         except psycopg2.OperationalError as error:
             raise RetryableJobError(str(error)) from error
+        run._queue_add_counts(log, counts.counts)
+
+    def _queue_add_counts(self, log, counts):
+        """Add a saved batch's counts to the run log, in a short transaction of
+        their own: when another job's count came first (a serialization failure),
+        try again at once on a fresh snapshot; the row is held only for one
+        UPDATE, so a few tries are enough. Still failing, the job is retried
+        later (it then finds its batch done and counts nothing twice)."""
+        for _attempt in range(COUNT_ATTEMPTS):
+            try:
+                log._add(**counts)
+                self._checkpoint()
+                return
+            except (psycopg2.errors.SerializationFailure, psycopg2.errors.DeadlockDetected):
+                self.env.cr.rollback()
+        raise RetryableJobError(self.env._("The run log stayed busy: counts not added yet."))
 
     def _queue_finish_run(self, log):
         """The last job: the run's steps after the batches, then the log is done."""
