@@ -10,15 +10,20 @@ def device_key(company_id, partner_id, serial):
     return (company_id, partner_id, (serial or "").strip() or False)
 
 
-def overdue_groups(env, today):
+def overdue_groups(env, today, partner_ids=None):
     """Overdue customer invoices, one group per customer (and device), in one query.
 
     The residual comes from accounting, so partial payments, credit notes and
-    reconciled payments count exactly as Odoo accounts for them.
+    reconciled payments count exactly as Odoo accounts for them. With
+    ``partner_ids`` (commercial partners), only those customers' groups are read,
+    as a batch run apart from the others (a queue job) needs.
     """
     Move = env["account.move"]
+    domain = Move._collection_overdue_domain(today)
+    if partner_ids is not None:
+        domain = [*domain, ("commercial_partner_id", "in", list(partner_ids))]
     rows = Move.sudo()._read_group(
-        domain=Move._collection_overdue_domain(today),
+        domain=domain,
         groupby=["company_id", "commercial_partner_id", "purifier_id"],
         aggregates=[
             "invoice_date_due:min",
@@ -51,9 +56,13 @@ def overdue_groups(env, today):
     return groups
 
 
-def open_cases(Ticket):
-    """The open collection cases, by the key of their customer and device."""
-    tickets = Ticket.search([("collection_case", "=", True), ("stage_id.closed", "=", False)])
+def open_cases(Ticket, partner_ids=None):
+    """The open collection cases, by the key of their customer and device; with
+    ``partner_ids``, only the cases of those customers."""
+    domain = [("collection_case", "=", True), ("stage_id.closed", "=", False)]
+    if partner_ids is not None:
+        domain.append(("partner_id", "in", list(partner_ids)))
+    tickets = Ticket.search(domain)
     return {
         (ticket.company_id.id, ticket.partner_id.id, ticket.purifier_id or False): ticket
         for ticket in tickets

@@ -14,7 +14,7 @@ BATCH_SIZE = 500
 
 
 class CollectionRunBatching(models.AbstractModel):
-    """How the daily run works its customers: in batches of ``BATCH_SIZE``, each
+    """How the daily run works its customers: in batches of ``_batch_size`` (``BATCH_SIZE``), each
     in a savepoint, committed in the cron after each batch (so a crash resumes
     where it stopped), a failing batch retried customer by customer so one bad
     record never stops the run for the others, and the batch's reminders sent
@@ -23,6 +23,9 @@ class CollectionRunBatching(models.AbstractModel):
 
     _name = "collection.run.batching"
     _description = "Collection Daily Run Batches"
+
+    # Customers per batch; a class attribute so an add-on or a test may change it.
+    _batch_size = BATCH_SIZE
 
     def _step_work_batches(self, today, log):
         """Every customer with something overdue or an open case, in batches."""
@@ -33,7 +36,7 @@ class CollectionRunBatching(models.AbstractModel):
         log._add(customer_count=len(keys))
         if self._in_cron():
             self.env["ir.cron"]._commit_progress(remaining=len(keys))
-        for keys_batch in split_every(BATCH_SIZE, keys):
+        for keys_batch in split_every(self._batch_size, keys):
             batch = RunBatch(
                 keys=list(keys_batch), groups=groups, cases=open_cases, today=today, log=log
             )

@@ -1,8 +1,7 @@
 import logging
 
 from odoo import api, fields, models
-
-from .. import bulk_sql
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -71,12 +70,26 @@ class CollectionRunLog(models.Model):
         return self.sudo().create({"date": today})
 
     def _add(self, **counts):
-        """Add a batch's counts to the run's, in one UPDATE."""
+        """Add a batch's counts to the run's, in one UPDATE that adds to the stored
+        values (``x = x + n``, not read then written): batches counting at the
+        same time, in other transactions (queue jobs), never lose each other's
+        counts. Names other than the ``COUNTERS`` are ignored."""
         self.ensure_one()
-        bulk_sql.update_rows(
-            self,
-            {self.id: {name: self[name] + counts.get(name, 0) for name in COUNTERS}},
+        added = {name: counts[name] for name in COUNTERS if counts.get(name)}
+        if not added:
+            return
+        self.flush_recordset(list(added))
+        self.env.cr.execute(
+            SQL(
+                "UPDATE collection_run_log SET %s WHERE id = %s",
+                SQL(", ").join(
+                    SQL("%s = COALESCE(%s, 0) + %s", SQL.identifier(name), SQL.identifier(name), n)
+                    for name, n in added.items()
+                ),
+                self.id,
+            )
         )
+        self.invalidate_recordset(list(added), flush=False)
 
     def _record_error(self, partner, company, error):
         """A customer the run had to skip, with the reason, for a manager to fix."""

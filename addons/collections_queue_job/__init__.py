@@ -1,0 +1,2 @@
+from . import job_counts
+from . import models

@@ -1,0 +1,2 @@
+from . import collection_run
+from . import collection_run_log
