@@ -73,8 +73,12 @@ class CollectionRunLog(models.Model):
         """Add a batch's counts to the run's, in one UPDATE that adds to the stored
         values (``x = x + n``, not read then written): batches counting at the
         same time, in other transactions (queue jobs), never lose each other's
-        counts. Names other than the ``COUNTERS`` are ignored."""
+        counts. A name that is not one of the ``COUNTERS`` is a programming error,
+        refused rather than silently lost."""
         self.ensure_one()
+        unknown = set(counts) - set(COUNTERS)
+        if unknown:
+            raise ValueError(f"Not a run log counter: {', '.join(sorted(unknown))}")
         added = {name: counts[name] for name in COUNTERS if counts.get(name)}
         if not added:
             return
