@@ -6,6 +6,7 @@ from . import collection_ticket_art_hand_over
 from . import collection_ticket_art_notification
 from . import helpdesk_ticket
 from . import collection_art_visit
+from . import collection_legal_notice_delivery
 from . import collection_legal_notice
 from . import collection_slack_message
 from . import collection_run
