@@ -10,5 +10,7 @@ setup:
 	bash scripts/collections.sh setup
 readme:
 	bash scripts/collections.sh readme
+# make bench N=1000 | N=10000 (default) | N=100000: invoices of the benchmark
+N ?= 10000
 bench:
-	bash scripts/collections.sh bench
+	bash scripts/collections.sh bench $(N)

@@ -1,95 +1,589 @@
-"""Benchmark of the collections daily run (collection.policy._cron_run).
+"""Benchmark: the collections daily run side by side with OCA credit control.
 
-Usage (through the project's entry point, which makes a throw-away database):
-    make bench                       # 1,000 and 10,000 overdue invoices
-    scripts/collections.sh bench 500 # other sizes
+Usage (through the project's entry point, which makes a throw-away database
+with collections_dunning, collections_art and account_credit_control):
+    make bench                  # N = 10,000 invoices
+    make bench N=1000           # or N=100000
+    python bench/bench_daily_run.py <odoo.conf> <database> <N>
 
-It creates N overdue customer invoices (two per customer, due 1 and 3 days
-ago, so every customer opens an L1 case and gets SMS, email, IVR and WhatsApp
-reminders), then times three runs and counts their SQL queries:
-  1. the first run: opens every case and sends the L1 reminders;
-  2. a rerun the same day: must do and send nothing new;
-  3. the next day: refreshes every case's days past due.
+In one process and one database it
+  1. generates, set-based and from a fixed seed, N posted customer invoices
+     over N/2 customers, 1-150 days past due, a share partly paid through real
+     reconciled payments, a share of customers with one Purifier ID per device
+     (``datagen.py``), and checks Odoo's own figures against what it generated;
+  2. times OCA credit control's run over them with a policy equivalent to the
+     purifier SOP (``credit_control.py``);
+  3. times our daily run as its cron does it (with its commits): the first run,
+     a rerun the same day, and a steady-state next day (a share of customers
+     pays, promises come due, cases move level, due reminders go out through
+     local stubs: ``sinks.py``), then Odoo's mail and SMS queues;
+  4. times the collection Kanban and the aging pivot as a collection agent;
+and prints one table, the first run's cost per batch step, and the desk timings.
+
+Queries are Odoo's SQL counter (``odoo.sql_db.sql_counter``, every cursor of the
+process); memory is the process's peak resident set during the phase (Linux
+VmHWM, reset before each phase through /proc/self/clear_refs).
 """
 
+import functools
+import gc
+import os
+import platform
+import statistics
 import sys
 import time
+from contextlib import contextmanager
 from datetime import date, timedelta
 
+import credit_control
+import datagen
+import sinks
+from lxml import etree
+
 import odoo
-from odoo import Command, api
+from odoo import api, sql_db
+from odoo.models import BaseModel
 from odoo.modules.registry import Registry
+from odoo.tools.misc import Callbacks
+
+# Steady-state day: which share of the customers pays everything the next day,
+# and on which share of the open cases the agents took a promise the day before.
+PAYING_SHARE = 0.05
+PROMISE_SHARE = 0.04
+AGENTS = 10
+REPEAT = 3
 
 
-def create_invoices(env, count, today):
-    partners = env["res.partner"].create(
-        [
-            {
-                "name": f"Bench customer {n}",
-                "email": f"bench{n}@example.com",
-                "phone": f"+91 80 {40000000 + n}",
-                "country_id": env.ref("base.in").id,
-            }
-            for n in range(count // 2)
-        ]
-    )
-    env.cr.commit()
-    for chunk in range(0, len(partners), 250):
-        moves = env["account.move"].create(
-            [
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": partner.id,
-                    "invoice_date": today - timedelta(days=days),
-                    "invoice_date_due": today - timedelta(days=days),
-                    "invoice_line_ids": [
-                        Command.create({"name": "Rental", "price_unit": 599.0, "tax_ids": []})
-                    ],
-                }
-                for partner in partners[chunk : chunk + 250]
-                for days in (1, 3)
-            ]
+def _rss_peak_kb():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
+def _reset_peak():
+    try:
+        with open("/proc/self/clear_refs", "w") as clear:
+            clear.write("5")
+    except OSError:
+        pass
+
+
+class Timer:
+    def __init__(self):
+        self.rows = []
+
+    @contextmanager
+    def measure(self, label, **info):
+        gc.collect()
+        _reset_peak()
+        queries = sql_db.sql_counter
+        start = time.perf_counter()
+        row = {"label": label, **info}
+        yield row
+        row["seconds"] = time.perf_counter() - start
+        row["queries"] = sql_db.sql_counter - queries
+        row["peak_mb"] = _rss_peak_kb() / 1024
+        self.rows.append(row)
+
+
+# Methods the steps above call, profiled apart (inclusive, so they overlap):
+# where the first run spends its time and queries inside the hand-over, the
+# recovery decisions and the sending.
+HOT_SPOTS = (
+    ("helpdesk.ticket", "create"),
+    ("helpdesk.ticket", "_art_open_cases"),
+    ("helpdesk.ticket", "_message_log"),
+    ("helpdesk.ticket", "_message_log_batch"),
+    ("helpdesk.ticket", "_collection_ask_recovery_decisions"),
+    ("mail.activity", "create"),
+    ("collection.slack.message", "_enqueue"),
+    ("collection.reminder", "_skip_uncontactable_cases"),
+    ("collection.reminder", "_send_email"),
+    ("collection.reminder", "_send_sms"),
+    ("collection.reminder", "_send_whatsapp"),
+    ("collection.reminder", "_send_ivr"),
+    ("collection.reminder", "_send_activity"),
+    ("ir.cron", "_commit_progress"),
+)
+
+
+class StepProfile:
+    """Calls, time and queries per method, by wrapping the methods on the
+    registry's classes for the duration: by default the steps of
+    ``collection.run`` (batch steps summed over the batches)."""
+
+    def __init__(self, env, methods=None):
+        if methods is None:
+            run = env["collection.run"]
+            names = [*run._run_steps(), *run._batch_steps(), "_send_reminders"]
+            names.remove("_step_work_batches")
+            methods = [("collection.run", name) for name in names]
+        self.methods = [(type(env[model]), model, name) for model, name in methods if model in env]
+        self.totals = {}
+        self.saved = []
+
+    def __enter__(self):
+        for cls, model, name in self.methods:
+            original = cls.__dict__.get(name)
+            self.saved.append((cls, name, original))
+            setattr(cls, name, self._wrap(f"{model}.{name}", getattr(cls, name)))
+        return self
+
+    def _wrap(self, label, original):
+        totals = self.totals
+
+        @functools.wraps(original)
+        def step(*args, **kwargs):
+            queries, start = sql_db.sql_counter, time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                calls, seconds, count = totals.get(label, (0, 0.0, 0))
+                totals[label] = (
+                    calls + 1,
+                    seconds + time.perf_counter() - start,
+                    count + sql_db.sql_counter - queries,
+                )
+
+        return step
+
+    def __exit__(self, *exc):
+        for cls, name, original in reversed(self.saved):
+            if original is None:
+                delattr(cls, name)
+            else:
+                setattr(cls, name, original)
+
+
+class OrmProfile:
+    """Calls, time and queries of what the ORM defers to a flush or a commit:
+    the recomputation of stored fields (per field) and the pre- and post-commit
+    hooks (per function), inclusive. A batch's deferred work runs at its first
+    flush or commit, so it is charged to whichever method gets there first;
+    this says what it is."""
+
+    def __init__(self):
+        self.totals = {}
+        self.recompute = BaseModel._recompute_field
+        self.add = Callbacks.add
+
+    def _count(self, label, call):
+        queries, start = sql_db.sql_counter, time.perf_counter()
+        try:
+            return call()
+        finally:
+            calls, seconds, count = self.totals.get(label, (0, 0.0, 0))
+            self.totals[label] = (
+                calls + 1,
+                seconds + time.perf_counter() - start,
+                count + sql_db.sql_counter - queries,
+            )
+
+    def __enter__(self):
+        profile, recompute, add = self, self.recompute, self.add
+
+        @functools.wraps(recompute)
+        def recompute_field(records, field, ids=None):
+            label = f"recompute {field.model_name}.{field.name}"
+            return profile._count(label, lambda: recompute(records, field, ids))
+
+        @functools.wraps(add)
+        def add_hook(callbacks, func):
+            name = getattr(func, "__qualname__", None) or getattr(func, "func", func).__qualname__
+            return add(callbacks, lambda: profile._count(f"commit hook {name}", func))
+
+        BaseModel._recompute_field = recompute_field
+        Callbacks.add = add_hook
+        return self
+
+    def __exit__(self, *exc):
+        BaseModel._recompute_field = self.recompute
+        Callbacks.add = self.add
+
+    def top(self, count=8):
+        ranked = sorted(self.totals.items(), key=lambda item: -item[1][1])
+        return dict(ranked[:count])
+
+
+class Sent:
+    """What reached the local stubs since the last call."""
+
+    def __init__(self, smtp, gateway):
+        self.smtp, self.gateway = smtp, gateway
+        self.last = (0, 0, 0)
+
+    def since(self):
+        now = (self.smtp.messages, self.gateway.sms, self.gateway.gateway_messages)
+        emails, sms, messages = (b - a for a, b in zip(self.last, now, strict=True))
+        self.last = now
+        return (
+            f"reached the stubs: {emails:,} emails (SMTP sink), {sms:,} SMS (IAP stub), "
+            f"{messages:,} WhatsApp/IVR (JSON gateway stub)"
         )
-        moves.action_post()
+
+
+def run_as_cron(env, day):
+    """``collection.run._run(day)`` with the cron's progress context, so it
+    commits after each batch as ``collection.policy._cron_run`` does."""
+    cron = env.ref("collections_dunning.ir_cron_collection_run")
+    _cron, progress = cron._add_progress()
+    env.cr.commit()
+    env["collection.run"].with_context(ir_cron_progress_id=progress.id, cron_id=cron.id)._run(day)
+    env.flush_all()
+    env.cr.commit()
+    return env["collection.run.log"].search([], order="id desc", limit=1)
+
+
+def send_queues(env):
+    """Odoo's mail and SMS queues, as their crons do, until they are empty."""
+    Mail, Sms = env["mail.mail"], env["sms.sms"]
+    while Mail.search_count([("state", "=", "outgoing")]):
+        before = Mail.search_count([("state", "=", "outgoing")])
+        Mail.process_email_queue(batch_size=1000)
+        env.invalidate_all()
+        if Mail.search_count([("state", "=", "outgoing")]) >= before:
+            break
+    while Sms.search_count([("state", "=", "outgoing"), ("to_delete", "!=", True)]):
+        before = Sms.search_count([("state", "=", "outgoing"), ("to_delete", "!=", True)])
+        Sms._process_queue()
         env.cr.commit()
         env.invalidate_all()
-
-
-def timed_run(env, on_date):
-    env.invalidate_all()
-    cr = env.cr
-    start_queries = cr.sql_log_count
-    start = time.perf_counter()
-    env["collection.run"]._run(on_date)
-    env.flush_all()
-    elapsed = time.perf_counter() - start
-    queries = cr.sql_log_count - start_queries
+        if Sms.search_count([("state", "=", "outgoing"), ("to_delete", "!=", True)]) >= before:
+            break
     env.cr.commit()
-    return elapsed, queries
+
+
+def configure(env, smtp, gateway):
+    """Agents in the Collections team, contact hours open all day (the figures
+    must not depend on the hour the bench runs), email to the SMTP sink, SMS to
+    the IAP stub, WhatsApp and IVR to the JSON gateway stub."""
+    company = env.company
+    company.write({"collection_contact_hour_from": 0.0, "collection_contact_hour_to": 24.0})
+    team = env.ref("collections_dunning.helpdesk_team_collections")
+    agents = env["res.users"].create(
+        [
+            {
+                "name": f"Bench agent {n}",
+                "login": f"bench-agent-{n}",
+                "email": f"bench-agent-{n}@example.com",
+                "group_ids": [(6, 0, [env.ref("collections_dunning.group_collection_agent").id])],
+            }
+            for n in range(AGENTS)
+        ]
+    )
+    team.user_ids = [(4, agent.id) for agent in agents]
+    env["ir.mail_server"].create(
+        {
+            "name": "Bench SMTP sink",
+            "smtp_host": "127.0.0.1",
+            "smtp_port": smtp.port,
+            "smtp_encryption": "none",
+        }
+    )
+    env["ir.config_parameter"].set_param("sms.endpoint", gateway.base)
+    for xmlid in (
+        "collections_dunning.channel_provider_whatsapp",
+        "collections_dunning.channel_provider_ivr",
+    ):
+        provider = env.ref(xmlid)
+        provider.write({"provider_type": "http_json", "url": f"{gateway.base}/send"})
+        provider.write({"token": "bench"})
+    env.cr.commit()
+    return agents
+
+
+def make_promises(env, today, rng, paying_partners):
+    """Promises taken yesterday on a share of the open cases: half of them due
+    today from customers who pay today (kept), half due yesterday and unpaid
+    (broken). One create for all."""
+    Ticket = env["helpdesk.ticket"]
+    paying = set(paying_partners)
+    cases = Ticket.search([("collection_case", "=", True), ("stage_id.closed", "=", False)])
+    count = int(len(cases) * PROMISE_SHARE)
+    payers = [case for case in cases if case.partner_id.id in paying][: count // 2]
+    others = rng.sample([case for case in cases if case.partner_id.id not in paying], count // 2)
+    values = [
+        {
+            "ticket_id": case.id,
+            "amount": case.amount_overdue,
+            "start_date": today - timedelta(days=2),
+            "date": today + timedelta(days=1) if case in payers else today,
+        }
+        for case in payers + others
+    ]
+    env["collection.promise"].create(values)
+    env.cr.commit()
+    return len(payers), len(others)
+
+
+def kanban_spec(env, agent):
+    """The collections desk's Kanban as the agent's web client loads it: the
+    fields of the view's arch, the action's domain and search default."""
+    action = env.ref("collections_dunning.helpdesk_ticket_action_cases")
+    view = env.ref("collections_dunning.helpdesk_ticket_view_kanban_cases")
+    Ticket = env["helpdesk.ticket"].with_user(agent)
+    arch = Ticket.get_views([(view.id, "kanban")])["views"]["kanban"]["arch"]
+    root = etree.fromstring(arch)
+    spec = {}
+    for node in root.iter("field"):
+        name = node.get("name")
+        fld = Ticket._fields[name]
+        if fld.type == "many2one":
+            spec[name] = {"fields": {"display_name": {}}}
+        elif fld.type in ("one2many", "many2many"):
+            spec[name] = {"fields": {"display_name": {}}}
+        else:
+            spec[name] = {}
+    domain = [*eval_domain(action.domain), ("closed", "=", False)]  # search_default_open
+    progress = root.find("progressbar")
+    return spec, domain, root.get("default_order"), progress
+
+
+def eval_domain(text):
+    from odoo.tools.safe_eval import safe_eval
+
+    return safe_eval(text or "[]")
+
+
+def desk_timings(registry, agent_id, manager_id):
+    """Median server time of the Kanban's loads and the aging pivot."""
+    results = []
+
+    def timed(label, user_id, call):
+        samples, queries = [], 0
+        for _ in range(REPEAT):
+            with registry.cursor() as cr:
+                env = api.Environment(cr, user_id, {"lang": "en_US", "tz": "Asia/Kolkata"})
+                env.invalidate_all()
+                q0, t0 = sql_db.sql_counter, time.perf_counter()
+                answer = call(env)
+                samples.append(time.perf_counter() - t0)
+                queries = sql_db.sql_counter - q0
+                cr.rollback()
+        results.append((label, statistics.median(samples), queries, answer))
+
+    with registry.cursor() as cr:
+        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+        agent = env["res.users"].browse(agent_id)
+        spec, domain, order, progress = kanban_spec(env, agent)
+        action_ctx = eval_domain(
+            env.ref("collections_dunning.helpdesk_ticket_action_cases").context
+        )
+    kanban_ctx = {**action_ctx, "read_group_expand": True}
+
+    def group(env):
+        answer = (
+            env["helpdesk.ticket"]
+            .with_context(**kanban_ctx)
+            .web_read_group(
+                domain,
+                ["stage_id"],
+                ["amount_overdue:sum"],
+                order=order,
+                auto_unfold=True,
+                unfold_read_specification=spec,
+                unfold_read_default_limit=40,
+            )
+        )
+        return f"{answer['length']} columns, {sum(g['__count'] for g in answer['groups'])} cases"
+
+    def bars(env):
+        answer = (
+            env["helpdesk.ticket"]
+            .with_context(**kanban_ctx)
+            .read_progress_bar(
+                domain,
+                "stage_id",
+                {
+                    "field": progress.get("field"),
+                    "colors": eval_domain(progress.get("colors")),
+                    "sum_field": progress.get("sum_field"),
+                },
+            )
+        )
+        return f"{len(answer)} columns"
+
+    def first_page(env):
+        answer = (
+            env["helpdesk.ticket"]
+            .with_context(**action_ctx)
+            .web_search_read(domain, spec, limit=80, order=order, count_limit=10001)
+        )
+        return f"{len(answer['records'])} of {answer['length']} cases"
+
+    def pivot(env):
+        rows = env["collection.aging.report"].formatted_read_grouping_sets(
+            [],
+            [[], ["level_id"], ["aging_bucket"], ["level_id", "aging_bucket"]],
+            ["amount_overdue:sum"],
+        )
+        return f"{len(rows[3])} cells"
+
+    timed("Kanban: web_read_group by stage (agent)", agent_id, group)
+    timed("Kanban: read_progress_bar (agent)", agent_id, bars)
+    timed("Kanban: first page, web_search_read (agent)", agent_id, first_page)
+    try:
+        timed("Aging pivot: collection.aging.report (agent)", agent_id, pivot)
+    except odoo.exceptions.AccessError:
+        timed("Aging pivot: collection.aging.report (manager)", manager_id, pivot)
+    return results
+
+
+def machine():
+    model = ""
+    with open("/proc/cpuinfo") as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as meminfo:
+        ram_gb = int(meminfo.readline().split()[1]) / 1024 / 1024
+    return (
+        f"{os.cpu_count()} CPUs ({model}), {ram_gb:.0f} GB RAM, Python {platform.python_version()}"
+    )
+
+
+def print_table(count, setup, rows, cc_seconds):
+    print(f"\n{count:,} invoices; set-up {setup:.0f} s; {machine()}; {date.today()}")
+    print("| run | wall time | SQL queries | peak memory | credit control / ours | what it did |")
+    print("| --- | ---: | ---: | ---: | ---: | --- |")
+    for row in rows:
+        ratio = cc_seconds / row["seconds"]
+        ratio = f"{ratio:.1f}x" if ratio >= 1 else f"{ratio:.2f}x"
+        if row["label"].startswith(" "):
+            ratio = ""  # Odoo's queues: no counterpart in credit control's run
+        print(
+            f"| {row['label']} | {row['seconds']:.2f} s | {row['queries']:,} | "
+            f"{row['peak_mb']:.0f} MB | {ratio} | {row.get('did', '')} |"
+        )
+
+
+def log_summary(log, env):
+    reminders = env["collection.reminder"]._read_group(
+        [("create_date", ">=", log.create_date)], ["channel"], ["__count"]
+    )
+    by_channel = ", ".join(f"{channel} {n:,}" for channel, n in reminders)
+    return (
+        f"{log.customer_count:,} customers looked at; cases: {log.cases_opened:,} opened, "
+        f"{log.cases_moved:,} moved, {log.cases_closed:,} closed; reminders: "
+        f"{log.reminders_queued:,} queued ({by_channel or 'none'}), {log.reminders_sent:,} sent, "
+        f"{log.reminders_failed:,} failed"
+    )
 
 
 def main(config_file, db_name, count):
-    odoo.tools.config.parse_config(["-c", config_file, "-d", db_name])
+    odoo.tools.config.parse_config(["-c", config_file, "-d", db_name, "--log-level=warn"])
     registry = Registry(db_name)
     today = date.today()
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
+    rng = datagen.rng()
+    timer = Timer()
+    with sinks.SmtpSink() as smtp, sinks.GatewayStub() as gateway, registry.cursor() as cr:
+        env = api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True, "lang": "en_US"})
+        agents = configure(env, smtp, gateway)
+        # The Collections team's leader: recovery decisions and to-dos without an
+        # agent go to them (else to the administrator, who has no email here).
+        manager = env["res.users"].create(
+            {
+                "name": "Bench manager",
+                "login": "bench-manager",
+                "email": "bench-manager@example.com",
+                "group_ids": [(6, 0, [env.ref("collections_dunning.group_collection_manager").id])],
+            }
+        )
+        env.ref("collections_dunning.helpdesk_team_collections").user_id = manager
+        env.cr.commit()
+        # 1. Data, set-based, checked against Odoo's own figures.
         t0 = time.perf_counter()
-        create_invoices(env, count, today)
+        portfolio = datagen.Portfolio()
+        portfolio.template_partner_id, partner_ids = datagen.make_customers(env, count // 2, rng)
+        portfolio.partner_ids = partner_ids
+        move_ids = datagen.make_invoices(env, partner_ids, count, today, rng, portfolio)
+        partly = datagen.pay_partly(env, move_ids, today - timedelta(days=1), rng, portfolio)
+        checked = datagen.check_invoices(env, portfolio, today)
+        env.cr.commit()
         setup = time.perf_counter() - t0
-        results = [
-            ("first run (open cases, 4 reminders each)", *timed_run(env, today)),
-            ("rerun the same day", *timed_run(env, today)),
-            ("next day (refresh DPD)", *timed_run(env, today + timedelta(days=1))),
-        ]
-        cases = env["helpdesk.ticket"].search_count([("collection_case", "=", True)])
-        reminders = env["collection.reminder"].search_count([])
+        print(
+            f"Generated {len(partner_ids):,} customers, {len(move_ids):,} invoices "
+            f"({partly:,} partly paid) in {setup:.0f} s; Odoo agrees: "
+            f"{checked['overdue_count']:,} overdue invoices, {checked['overdue_amount']:,.2f} "
+            f"{env.company.currency_id.name} overdue, every invoice's residual and every "
+            "customer's receivable (res.partner.credit) as generated.",
+            flush=True,
+        )
+
+        # 2. OCA credit control over the same invoices.
+        policy = credit_control.make_policy(env)
+        env.cr.commit()
+        with timer.measure("OCA credit control run") as row:
+            control_run = credit_control.run(env, policy, today)
+            env.cr.commit()
+        row["did"] = f"{credit_control.line_count(env, control_run):,} credit control lines"
+        cc_seconds = row["seconds"]
+
+        # 3. Our daily run, as the cron does it.
+        sent = Sent(smtp, gateway)
+        with (
+            StepProfile(env) as profile,
+            StepProfile(env, HOT_SPOTS) as hot,
+            OrmProfile() as rc,
+        ):
+            with timer.measure("collections: first run") as row:
+                log = run_as_cron(env, today)
+            row["did"] = f"{log_summary(log, env)}; {sent.since()}"
+        first_profile, first_hot = dict(profile.totals), {**hot.totals, **rc.top()}
+        with timer.measure("  then Odoo's mail and SMS queues") as row:
+            send_queues(env)
+        row["did"] = sent.since()
+        with timer.measure("collections: rerun the same day") as row:
+            log = run_as_cron(env, today)
+        row["did"] = f"{log_summary(log, env)}; {sent.since()}"
+
+        # 4. The desk over the open cases, as an agent.
+        desk = desk_timings(registry, agents[0].id, manager.id)
+
+        # 5. The next day: payments, promises come due, level moves, reminders.
+        tomorrow = today + timedelta(days=1)
+        paying = sorted(rng.sample(partner_ids, int(len(partner_ids) * PAYING_SHARE)))
+        kept, broken = make_promises(env, today, rng, paying)
+        payers = datagen.pay_in_full(env, paying, tomorrow, portfolio)
+        env.cr.commit()
+        sent.since()
+        with (
+            StepProfile(env) as profile,
+            StepProfile(env, HOT_SPOTS) as hot,
+            OrmProfile() as rc,
+        ):
+            with timer.measure("collections: next day (steady state)") as row:
+                log = run_as_cron(env, tomorrow)
+            row["did"] = (
+                f"{payers:,} customers paid, {kept + broken:,} promises due; "
+                f"{log_summary(log, env)}; {sent.since()}"
+            )
+        next_profile, next_hot = dict(profile.totals), {**hot.totals, **rc.top()}
+        promises = env["collection.promise"]._read_group([], ["state"], ["__count"])
+        row["did"] += "; promises: " + ", ".join(f"{state} {n}" for state, n in promises)
+        with timer.measure("  then Odoo's mail and SMS queues") as row:
+            send_queues(env)
+        row["did"] = sent.since()
+
+    print_table(count, setup, timer.rows, cc_seconds)
+    print("\nPer step of collection.run, then methods they call (inclusive, overlapping):")
     print(
-        f"\n{count} overdue invoices, {cases} cases, {reminders} reminders (set-up {setup:.0f} s)"
+        "| step or method | first run: calls | time | queries | next day: calls | time | queries |"
     )
-    print(f"{'run':45} {'wall time':>10} {'queries':>8} {'queries/invoice':>16}")
-    for label, elapsed, queries in results:
-        print(f"{label:45} {elapsed:9.2f}s {queries:8d} {queries / count:16.3f}")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for first, following in ((first_profile, next_profile), (first_hot, next_hot)):
+        for name in dict.fromkeys([*first, *following]):
+            a, b = first.get(name, (0, 0.0, 0)), following.get(name, (0, 0.0, 0))
+            cells = [f"{a[0]:,}", f"{a[1]:.2f} s", f"{a[2]:,}", f"{b[0]:,}", f"{b[1]:.2f} s"]
+            print(f"| {name} | {' | '.join(cells)} | {b[2]:,} |")
+    print(f"\nDesk over the open cases, server time, median of {REPEAT}:")
+    print("| call | median | SQL queries | result |")
+    print("| --- | ---: | ---: | --- |")
+    for label, seconds, queries, answer in desk:
+        print(f"| {label} | {seconds * 1000:.0f} ms | {queries} | {answer} |")
 
 
 if __name__ == "__main__":

@@ -148,17 +148,20 @@ cmd_test() {
 }
 
 cmd_bench() {
+    # `make bench N=...`: the daily run side by side with OCA credit control over N invoices,
+    # in a throw-away database (bench/bench_daily_run.py says what it generates and times).
     setup
-    local sizes=("$@") size bench_db
-    [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
-    for size in "${sizes[@]}"; do
-        bench_db="collections_bench_$$_$size"
-        # shellcheck disable=SC2064
-        trap "dropdb --if-exists '$bench_db' >/dev/null 2>&1 || true" EXIT
-        odoo -d "$bench_db" -i "$ADDONS" --stop-after-init --log-level=warn
-        "$VENV/bin/python" "$ROOT/bench/bench_daily_run.py" "$STATE/odoo.conf" "$bench_db" "$size"
-        dropdb --if-exists "$bench_db"
-    done
+    local size=${1:-10000} bench_db
+    [[ $size =~ ^[0-9]+$ ]] && [ "$size" -ge 2 ] \
+        || die "N is a number of invoices, at least 2: make bench N=10000"
+    bench_db=${BENCH_DB:-collections_bench_$$}
+    # shellcheck disable=SC2064
+    trap "dropdb --if-exists '$bench_db' >/dev/null 2>&1 || true" EXIT
+    say "Installing collections_dunning, collections_art and account_credit_control into $bench_db"
+    odoo -d "$bench_db" -i collections_dunning,collections_art,account_credit_control \
+        --stop-after-init --log-level=warn
+    say "Benchmark over $size invoices"
+    (cd "$ROOT" && "$VENV/bin/python" bench/bench_daily_run.py "$STATE/odoo.conf" "$bench_db" "$size")
 }
 
 cmd_lint() {
