@@ -270,9 +270,18 @@ class CollectionPaymentPlan(models.Model):
         )._collection_action_write({"state": "done"})
         broken = self.browse([pid for pid, value in plan_states.items() if value == "broken"])
         broken._collection_action_write({"state": "broken"})
-        for plan in broken:
-            plan.ticket_id.sudo().activity_schedule(
-                "collections_dunning.mail_activity_type_follow_up",
-                summary=self.env._("Payment plan broken: an instalment was not paid"),
-                user_id=(plan.ticket_id.user_id or self.env.user).id,
-            )
+        if not broken:
+            return
+        follow_up = self.env.ref("collections_dunning.mail_activity_type_follow_up")
+        self.env["helpdesk.ticket"]._collection_create_activities(
+            [
+                {
+                    "res_id": plan.ticket_id.id,
+                    "activity_type_id": follow_up.id,
+                    "summary": self.env._("Payment plan broken: an instalment was not paid"),
+                    "user_id": (plan.ticket_id.user_id or self.env.user).id,
+                    "date_deadline": today,
+                }
+                for plan in broken
+            ]
+        )

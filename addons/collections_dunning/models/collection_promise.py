@@ -253,27 +253,38 @@ class CollectionPromise(models.Model):
                 broken |= promise
         kept._collection_action_write({"state": "kept", "closed_date": today})
         broken._collection_action_write({"state": "broken", "closed_date": today})
-        broken._notify_broken()
+        broken._notify_broken(today)
         (kept | broken)._collection_log_letter_outcomes()
         if kept or broken:
             (kept | broken).partner_id._collection_update_flags()
         return kept, broken
 
-    def _notify_broken(self):
-        for promise in self:
-            promise.ticket_id.sudo().activity_schedule(
-                "collections_dunning.mail_activity_type_follow_up",
-                summary=self.env._(
-                    "%(what)s broken: %(paid)s of %(amount)s paid by %(date)s",
-                    what=self.env._("Commitment letter")
-                    if promise.promise_type == "commitment_letter"
-                    else self.env._("Promise"),
-                    paid=promise.paid_amount,
-                    amount=promise.amount,
-                    date=promise.date,
-                ),
-                user_id=(promise.user_id or promise.ticket_id.user_id or self.env.user).id,
-            )
+    def _notify_broken(self, today):
+        """The agent of a broken promise or letter gets a follow-up to-do on the
+        case, all in one batch."""
+        if not self:
+            return
+        follow_up = self.env.ref("collections_dunning.mail_activity_type_follow_up")
+        self.env["helpdesk.ticket"]._collection_create_activities(
+            [
+                {
+                    "res_id": promise.ticket_id.id,
+                    "activity_type_id": follow_up.id,
+                    "summary": self.env._(
+                        "%(what)s broken: %(paid)s of %(amount)s paid by %(date)s",
+                        what=self.env._("Commitment letter")
+                        if promise.promise_type == "commitment_letter"
+                        else self.env._("Promise"),
+                        paid=promise.paid_amount,
+                        amount=promise.amount,
+                        date=promise.date,
+                    ),
+                    "user_id": (promise.user_id or promise.ticket_id.user_id or self.env.user).id,
+                    "date_deadline": today,
+                }
+                for promise in self
+            ]
+        )
 
     def _collection_log_letter_outcomes(self):
         """A commitment letter kept or broken is said on the case's chatter (an

@@ -16,28 +16,19 @@ class CollectionReminderHandOff(models.AbstractModel):
         team leader, else the administrator), due on the reminder's date, without
         an email per activity (the agents' activity lists show them):
         ``values`` = {reminder id: {activity_type_id, summary, note...}}."""
-        model_id = self.env["ir.model"]._get_id("helpdesk.ticket")
         admin = self.env.ref("base.user_admin")
-        return (
-            self.env["mail.activity"]
-            .sudo()
-            .with_context(mail_activity_quick_update=True)
-            .create(
-                [
-                    {
-                        "res_model_id": model_id,
-                        "res_id": reminder.ticket_id.id,
-                        "user_id": (
-                            reminder.ticket_id.user_id
-                            or reminder.ticket_id.team_id.user_id
-                            or admin
-                        ).id,
-                        "date_deadline": reminder.due_date,
-                        **values[reminder.id],
-                    }
-                    for reminder in self
-                ]
-            )
+        return self.env["helpdesk.ticket"]._collection_create_activities(
+            [
+                {
+                    "res_id": reminder.ticket_id.id,
+                    "user_id": (
+                        reminder.ticket_id.user_id or reminder.ticket_id.team_id.user_id or admin
+                    ).id,
+                    "date_deadline": reminder.due_date,
+                    **values[reminder.id],
+                }
+                for reminder in self
+            ]
         )
 
     def _hand_to_agent(self, messages):

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class CollectionTicketDesk(models.AbstractModel):
@@ -18,6 +18,23 @@ class CollectionTicketDesk(models.AbstractModel):
         compute="_compute_collection_exception_count",
         groups="collections_dunning.group_collection_agent",
     )
+
+    @api.model
+    def _collection_create_activities(self, vals_list):
+        """The to-dos the run and the commitments' evaluation give agents and
+        managers (a broken promise or plan, a recovery decision to take, a
+        reminder step for an agent), created in one batch and without an
+        assignment email each (Odoo sends one per activity, after the commit,
+        each in its own cursor: thousands of emails on a busy day, issue 13):
+        the activities show in the users' activity lists. ``vals_list`` holds
+        ``mail.activity`` values on collection cases (``res_id`` = the case)."""
+        model_id = self.env["ir.model"]._get_id("helpdesk.ticket")
+        return (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True)
+            .create([{"res_model_id": model_id, **vals} for vals in vals_list])
+        )
 
     def _compute_collection_exception_count(self):
         for ticket in self:

@@ -180,7 +180,6 @@ class CollectionTicketRecovery(models.AbstractModel):
             },
         )
         activity_type = self.env.ref("collections_dunning.mail_activity_type_recovery_decision")
-        model_id = self.env["ir.model"]._get_id("helpdesk.ticket")
         manager_group = self.env.ref("collections_dunning.group_collection_manager")
         managers = {}
         vals_list = []
@@ -201,7 +200,6 @@ class CollectionTicketRecovery(models.AbstractModel):
                 user = managers[company]
             vals_list.append(
                 {
-                    "res_model_id": model_id,
                     "res_id": ticket.id,
                     "activity_type_id": activity_type.id,
                     "summary": self.env._(
@@ -211,4 +209,4 @@ class CollectionTicketRecovery(models.AbstractModel):
                     "date_deadline": today,
                 }
             )
-        self.env["mail.activity"].sudo().create(vals_list)
+        self._collection_create_activities(vals_list)

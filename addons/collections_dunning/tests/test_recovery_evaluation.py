@@ -25,8 +25,15 @@ class TestRecoveryEvaluation(LateStageCommon):
         self._invoice(5000.0, is_downpayment=True)
         case = self._run_day(29)
         self.assertFalse(case.collection_recovery_state)
+        mails_before = self.env["mail.mail"].sudo().search([])
         case = self._run_day(30)
         self.assertEqual(case.collection_recovery_state, "to_decide")
+        # issue 13: the manager sees the to-do in the activity list; the run
+        # queues no "you have been assigned" email per case
+        assigned = (self.env["mail.mail"].sudo().search([]) - mails_before).filtered(
+            lambda mail: self.manager.partner_id in mail.recipient_ids
+        )
+        self.assertFalse(assigned)
         self.assertEqual(case.collection_recovery_asked_date, self.DUE.replace(day=31))
         ask = self._asks(case)
         self.assertEqual(len(ask), 1)
