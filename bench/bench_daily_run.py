@@ -25,6 +25,7 @@ process); memory is the process's peak resident set during the phase (Linux
 VmHWM, reset before each phase through /proc/self/clear_refs).
 """
 
+import cProfile
 import functools
 import gc
 import os
@@ -222,6 +223,24 @@ class Sent:
             f"reached the stubs: {emails:,} emails (SMTP sink), {sms:,} SMS (IAP stub), "
             f"{messages:,} WhatsApp/IVR (JSON gateway stub)"
         )
+
+
+@contextmanager
+def python_profile(name):
+    """With BENCH_PROFILE=<folder>, the phase's Python profile goes to
+    <folder>/<name>.pstats (read it with ``python -m pstats``); else nothing."""
+    folder = os.environ.get("BENCH_PROFILE")
+    if not folder:
+        yield
+        return
+    os.makedirs(folder, exist_ok=True)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        yield
+    finally:
+        profiler.disable()
+        profiler.dump_stats(os.path.join(folder, f"{name}.pstats"))
 
 
 def run_as_cron(env, day):
@@ -529,7 +548,7 @@ def main(config_file, db_name, count):
             StepProfile(env, HOT_SPOTS) as hot,
             OrmProfile() as rc,
         ):
-            with timer.measure("collections: first run") as row:
+            with timer.measure("collections: first run") as row, python_profile("first_run"):
                 log = run_as_cron(env, today)
             row["did"] = f"{log_summary(log, env)}; {sent.since()}"
         first_profile, first_hot = dict(profile.totals), {**hot.totals, **rc.top()}
@@ -555,7 +574,10 @@ def main(config_file, db_name, count):
             StepProfile(env, HOT_SPOTS) as hot,
             OrmProfile() as rc,
         ):
-            with timer.measure("collections: next day (steady state)") as row:
+            with (
+                timer.measure("collections: next day (steady state)") as row,
+                python_profile("next_day"),
+            ):
                 log = run_as_cron(env, tomorrow)
             row["did"] = (
                 f"{payers:,} customers paid, {kept + broken:,} promises due; "

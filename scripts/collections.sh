@@ -155,8 +155,10 @@ cmd_bench() {
     [[ $size =~ ^[0-9]+$ ]] && [ "$size" -ge 2 ] \
         || die "N is a number of invoices, at least 2: make bench N=10000"
     bench_db=${BENCH_DB:-collections_bench_$$}
-    # shellcheck disable=SC2064
-    trap "dropdb --if-exists '$bench_db' >/dev/null 2>&1 || true" EXIT
+    if [ -z "${BENCH_KEEP:-}" ]; then  # BENCH_KEEP=1 keeps the database to look into
+        # shellcheck disable=SC2064
+        trap "dropdb --if-exists '$bench_db' >/dev/null 2>&1 || true" EXIT
+    fi
     say "Installing collections_dunning, collections_art and account_credit_control into $bench_db"
     odoo -d "$bench_db" -i collections_dunning,collections_art,account_credit_control \
         --stop-after-init --log-level=warn

@@ -57,14 +57,6 @@ class CollectionTicketArtHandOver(models.AbstractModel):
                     }
                 )
         cases = self.sudo().with_context(mail_create_nosubscribe=True).create(vals_list)
-        cases.art_source_ticket_id._message_log_batch(
-            bodies={
-                case.art_source_ticket_id.id: self.env._(
-                    "Handed over to the Asset Recovery Team: case %s.", case.number
-                )
-                for case in cases
-            }
-        )
         cases._art_post_urgent()
         return cases
 

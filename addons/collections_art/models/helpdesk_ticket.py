@@ -148,14 +148,24 @@ class HelpdeskTicket(models.Model):
         return super()._collection_is_handover() and not self.art_source_ticket_id
 
     def _collection_hand_over(self, team=None):
-        """Cases handed over to an Asset Recovery team get an Asset Recovery case."""
-        res = super()._collection_hand_over(team)
+        """Cases handed over to an Asset Recovery team get an Asset Recovery case,
+        opened first so that the hand-over's one note names it."""
         if team:
             handed = self if team.is_art_team else self.browse()
         else:
             handed = self.filtered("collection_level_id.hand_over_team_id.is_art_team")
         handed._art_open_cases()
-        return res
+        return super()._collection_hand_over(team)
+
+    def _collection_hand_over_notes(self, team=None):
+        """The hand-over note also names the Asset Recovery case it opened."""
+        notes = super()._collection_hand_over_notes(team)
+        for case in self.art_case_ids.filtered(lambda case: not case.stage_id.closed):
+            source = case.art_source_ticket_id
+            notes[source.id] = self.env._(
+                "%(note)s Asset Recovery case: %(case)s.", note=notes[source.id], case=case.number
+            )
+        return notes
 
     def _collection_cases_moving_team(self):
         # An Asset Recovery team gets a case of its own; the collection case stays.

@@ -28,12 +28,10 @@ class TestArtHandover(ArtCommon):
         self.assertEqual(case.amount_overdue, 2400.0)
         self.assertEqual(case.overdue_invoice_ids, self.invoice)
         self.assertEqual(case.art_validation_deadline, at(61) + timedelta(hours=24))
-        self.assertTrue(
-            any(
-                "Handed over to the Asset Recovery Team" in b
-                for b in source.message_ids.mapped("body")
-            )
-        )
+        notes = [b for b in source.message_ids.mapped("body") if "Handed over to" in b]
+        self.assertEqual(len(notes), 1, "one note for the hand-over")
+        self.assertIn(self.team_art.name, notes[0])
+        self.assertIn(f"Asset Recovery case: {case.number}.", notes[0])
         self._run(62)
         self._run(63)
         self.assertEqual(len(self._art_case()), 1)

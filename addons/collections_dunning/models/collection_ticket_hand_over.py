@@ -22,21 +22,25 @@ class CollectionTicketHandOver(models.AbstractModel):
         """
         today = fields.Date.context_today(self)
         self._collection_as_owner().write({"collection_escalation_date": today})
-        self._message_log_batch(
-            bodies={
-                ticket.id: self.env._(
-                    "Handed over to %(team)s: %(dpd)s days past due (%(level)s).",
-                    team=(team or ticket.collection_level_id.hand_over_team_id).display_name,
-                    dpd=ticket.collection_dpd,
-                    level=ticket.collection_level_id.display_name,
-                )
-                for ticket in self
-            }
-        )
+        self._message_log_batch(bodies=self._collection_hand_over_notes(team))
         self._collection_cases_moving_team()._collection_move_to_hand_over_team()
         self.filtered(
             "collection_level_id.hand_over_team_id.is_legal_team"
         )._collection_enter_legal_stage()
+
+    def _collection_hand_over_notes(self, team=None):
+        """The one note each case's chatter gets for its hand-over, {case id: text}:
+        to which team, at how many days past due, from which level. An add-on that
+        opens the next team's own case says which in the same note."""
+        return {
+            ticket.id: self.env._(
+                "Handed over to %(team)s: %(dpd)s days past due (%(level)s).",
+                team=(team or ticket.collection_level_id.hand_over_team_id).display_name,
+                dpd=ticket.collection_dpd,
+                level=ticket.collection_level_id.display_name,
+            )
+            for ticket in self
+        }
 
     def _collection_cases_moving_team(self):
         """Issue 12: the cases the hand-over moves into their hand-over team: those
