@@ -56,7 +56,13 @@ class CollectionTicketArtHandOver(models.AbstractModel):
                         "overdue_invoice_ids": [Command.set(ticket.overdue_invoice_ids.ids)],
                     }
                 )
-        cases = self.sudo().with_context(mail_create_nosubscribe=True).create(vals_list)
+        # No "created" note per case (issue 13: thousands on a first run): the case
+        # shows the collection case it comes from, whose hand-over note names it.
+        cases = (
+            self.sudo()
+            .with_context(mail_create_nosubscribe=True, mail_create_nolog=True)
+            .create(vals_list)
+        )
         cases._art_post_urgent()
         return cases
 

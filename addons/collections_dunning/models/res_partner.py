@@ -154,16 +154,26 @@ class ResPartner(models.Model):
             )
             for key, (partner_id, date_from, date_to, company_id) in periods.items()
         )
+        partner_ids = sorted({partner_id for partner_id, *_rest in periods.values()})
         self.env.flush_all()
+        # The customers' posted invoice lines first (by the partner index), then
+        # their reconciliations: a plan that holds however stale the table
+        # statistics are (right after a bulk import, a join led by the invoices'
+        # company took seconds where this takes milliseconds).
         self.env.cr.execute(
             SQL(
                 """
+                WITH inv_line AS MATERIALIZED (
+                    SELECT line.id, line.partner_id, inv.company_id
+                      FROM account_move_line line
+                      JOIN account_move inv ON inv.id = line.move_id
+                     WHERE line.partner_id = ANY(%s)
+                       AND inv.move_type = 'out_invoice' AND inv.state = 'posted'
+                )
                 SELECT v.key, SUM(apr.amount)
                   FROM (VALUES %s) AS v(key, partner_id, date_from, date_to, company_id)
-                  JOIN account_move_line inv_line ON inv_line.partner_id = v.partner_id
-                  JOIN account_move inv ON inv.id = inv_line.move_id
-                   AND inv.move_type = 'out_invoice' AND inv.state = 'posted'
-                   AND inv.company_id = v.company_id
+                  JOIN inv_line ON inv_line.partner_id = v.partner_id
+                   AND inv_line.company_id = v.company_id
                   JOIN account_partial_reconcile apr ON apr.debit_move_id = inv_line.id
                   JOIN account_move_line pay_line ON pay_line.id = apr.credit_move_id
                   JOIN account_move pay ON pay.id = pay_line.move_id
@@ -171,6 +181,7 @@ class ResPartner(models.Model):
                  WHERE apr.max_date BETWEEN v.date_from AND v.date_to
                  GROUP BY v.key
                 """,
+                partner_ids,
                 values,
             )
         )
