@@ -10,7 +10,23 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
-class SmtpSink:
+class _Served:
+    """A local server, served from a thread while used as a context manager."""
+
+    def _serve(self, server):
+        self.server = server
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class SmtpSink(_Served):
     """A minimal SMTP server that accepts every message and counts it."""
 
     def __init__(self):
@@ -53,20 +69,11 @@ class SmtpSink:
             daemon_threads = True
             allow_reuse_address = True
 
-        self.server = Server(("127.0.0.1", 0), Handler)
+        self._serve(Server(("127.0.0.1", 0), Handler))
         self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
 
 
-class GatewayStub:
+class GatewayStub(_Served):
     """JSON gateway (POST /send: one message, honours Idempotency-Key) and IAP
     SMS (POST /api/sms/3/send: every number accepted)."""
 
@@ -106,14 +113,5 @@ class GatewayStub:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._serve(ThreadingHTTPServer(("127.0.0.1", 0), Handler))
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()

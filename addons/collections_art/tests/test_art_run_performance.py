@@ -1,6 +1,5 @@
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.tests import tagged
 
 from .common import DUE, ArtCommon, at
@@ -20,46 +19,8 @@ class TestArtRunPerformance(ArtCommon):
     # with one sequence call and two notes per case).
     HAND_OVER_QUERIES = 90
 
-    def _customers_overdue(self, count):
-        partners = self.env["res.partner"].create(
-            [
-                {
-                    "name": f"Household {n}",
-                    "email": f"household{n}@example.com",
-                    "phone": f"+91 80 4000 {2000 + n}",
-                    "country_id": self.env.ref("base.in").id,
-                }
-                for n in range(count)
-            ]
-        )
-        with freeze_time(DUE):
-            invoices = self.env["account.move"].create(
-                [
-                    {
-                        "move_type": "out_invoice",
-                        "partner_id": partner.id,
-                        "invoice_date": DUE,
-                        "invoice_date_due": DUE,
-                        "invoice_line_ids": [
-                            Command.create(
-                                {
-                                    "name": "Rental",
-                                    "price_unit": 500.0,
-                                    "tax_ids": [Command.clear()],
-                                }
-                            )
-                        ],
-                    }
-                    for partner in partners
-                ]
-            )
-            invoices.action_post()
-        self.env.flush_all()
-        self.env.invalidate_all()
-        return partners
-
     def _measure(self, count):
-        partners = self._customers_overdue(count)
+        partners = self._overdue_households(count, [DUE])
         with self.assertQueryCount(__system__=self.HAND_OVER_QUERIES), freeze_time(at(61)):
             self.env["collection.policy"]._cron_run()
         art_cases = self.env["helpdesk.ticket"].search(

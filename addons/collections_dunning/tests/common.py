@@ -139,6 +139,49 @@ class CollectionsCommon(BaseCommon, MockSmtplibCase):
         invoice.action_post()
         return invoice
 
+    def _overdue_households(self, count, due_dates, amount=500.0):
+        """``count`` new customers with an Indian phone and email, each with one
+        posted invoice due on each of ``due_dates`` (created in one batch,
+        dated as on the first due date); the ORM cache is flushed and cleared
+        after, so what follows is measured from the database."""
+        partners = self.env["res.partner"].create(
+            [
+                {
+                    "name": f"Household {n}",
+                    "email": f"household{n}@example.com",
+                    "phone": f"+91 80 4000 {2000 + n}",
+                    "country_id": self.env.ref("base.in").id,
+                }
+                for n in range(count)
+            ]
+        )
+        with freeze_time(min(due_dates)):
+            invoices = self.env["account.move"].create(
+                [
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": partner.id,
+                        "invoice_date": due,
+                        "invoice_date_due": due,
+                        "invoice_line_ids": [
+                            Command.create(
+                                {
+                                    "name": "Rental",
+                                    "price_unit": amount,
+                                    "tax_ids": [Command.clear()],
+                                }
+                            )
+                        ],
+                    }
+                    for partner in partners
+                    for due in due_dates
+                ]
+            )
+            invoices.action_post()
+        self.env.flush_all()
+        self.env.invalidate_all()
+        return partners
+
     @classmethod
     def _pay(cls, invoices, amount=None, date=None):
         register = (

@@ -2,7 +2,6 @@ from datetime import date, timedelta
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.tests import tagged
 
 from .common import CollectionsCommon
@@ -15,51 +14,12 @@ class TestRunPerformance(CollectionsCommon):
     """The daily run costs the same number of queries for 3 or 12 customers:
     no query is made per invoice, per case or per reminder."""
 
-    def _customers_with_invoices(self, count):
-        partners = self.env["res.partner"].create(
-            [
-                {
-                    "name": f"Household {n}",
-                    "email": f"household{n}@example.com",
-                    "phone": f"+91 80 4000 {2000 + n}",
-                    "country_id": self.env.ref("base.in").id,
-                }
-                for n in range(count)
-            ]
-        )
-        with freeze_time(DUE):
-            invoices = self.env["account.move"].create(
-                [
-                    {
-                        "move_type": "out_invoice",
-                        "partner_id": partner.id,
-                        "invoice_date": DUE + timedelta(days=k),
-                        "invoice_date_due": DUE + timedelta(days=k),
-                        "invoice_line_ids": [
-                            Command.create(
-                                {
-                                    "name": "Rental",
-                                    "price_unit": 500.0,
-                                    "tax_ids": [Command.clear()],
-                                }
-                            )
-                        ],
-                    }
-                    for partner in partners
-                    for k in (0, 5)
-                ]
-            )
-            invoices.action_post()
-        return partners
-
     def _run(self, on_date):
         with freeze_time(f"{on_date} 10:00:00"):
             self.env["collection.policy"]._cron_run()
 
     def _measure(self, count):
-        self._customers_with_invoices(count)
-        self.env.flush_all()
-        self.env.invalidate_all()
+        self._overdue_households(count, [DUE, DUE + timedelta(days=5)])
         # First run: opens a case per customer in L2 (7 days past due) with the
         # agent follow-up; second run: the day 15 SMS, email and WhatsApp.
         with self.assertQueryCount(__system__=self.OPEN_QUERIES):
