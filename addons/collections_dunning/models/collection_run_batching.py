@@ -43,6 +43,7 @@ class CollectionRunBatching(models.AbstractModel):
             self._send_reminders(self._run_batch(batch), log)
             if self._checkpoint(len(batch.keys)) <= 0:
                 break
+            self._release_batch()
 
     def _run_batch(self, batch):
         """One customer's bad data never stops the run for the others.
@@ -100,6 +101,13 @@ class CollectionRunBatching(models.AbstractModel):
 
     def _in_cron(self):
         return bool(self.env.context.get("ir_cron_progress_id"))
+
+    def _release_batch(self):
+        """In the cron, once a batch is committed, drop what the ORM cached of it:
+        the next batches read their own records, so the run's memory stays that
+        of one batch whatever the number of customers (issue 13)."""
+        if self._in_cron():
+            self.env.invalidate_all()
 
     def _checkpoint(self, processed=0):
         """Commit progress in the cron (so a crash resumes here); else do nothing."""
