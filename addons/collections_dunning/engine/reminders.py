@@ -29,7 +29,7 @@ def service_issue_holds_step(step, issue):
     ticket never releases a backlog of stale demands at once; payment reminders
     resume with the steps due after the ticket is closed. A payment step logged
     queued before the issue opened is checked again when it is sent
-    (``collection.reminder._skip_uncontactable_cases``). Only the messages change:
+    (``collection.reminder._collection_service_issue_conflict``). Only the messages change:
     the case is still opened, billed, refreshed and moves through its levels,
     since the seed keeps the customer paying."""
     return step.message_set == "payment" and bool(issue)

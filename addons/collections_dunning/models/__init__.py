@@ -4,6 +4,7 @@ from . import collection_company_exception
 from . import collection_company_late_stage
 from . import res_company
 from . import res_config_settings
+from . import collection_partner_owned_fields
 from . import collection_partner_flags
 from . import collection_partner_bureau
 from . import collection_partner_welcome_call

@@ -40,6 +40,19 @@ class CollectionPartnerBureau(models.AbstractModel):
     )
     collection_bureau_status_date = fields.Date(string="Bureau Status Since", readonly=True)
 
+    def _collection_partner_owned_fields(self):
+        """Rule: the bureau status follows the daily run and the decisions on the
+        case (legal stage, settlement, write-off), never a hand edit: it is what
+        the credit bureau is told."""
+        how = self.env._(
+            "the credit bureau status is kept by the daily run and the case's decisions"
+        )
+        return {
+            **super()._collection_partner_owned_fields(),
+            "collection_bureau_status": how,
+            "collection_bureau_status_date": how,
+        }
+
     def _collection_bureau_status_for(self, dpd, company):
         """Rule (lending flow, step 4, and bureau reporting): the bureau status of
         a customer ``dpd`` days past due: current, one of the three overdue buckets,

@@ -35,6 +35,17 @@ class CollectionPartnerFlags(models.AbstractModel):
         ) & partners._collection_unanswered_co_subscribers(company, since)
         partners._collection_write_flags(company, unreachable, uncooperative)
 
+    def _collection_partner_owned_fields(self):
+        """Rule: the unreachable and uncooperative flags follow the seed rules below
+        from what was logged, never a hand edit (raising one hands the customer
+        over or sends field visits)."""
+        how = self.env._("the flags are set by the daily run from the logged contacts and promises")
+        return {
+            **super()._collection_partner_owned_fields(),
+            "collection_unreachable": how,
+            "collection_uncooperative": how,
+        }
+
     def _collection_case_companies(self):
         """[(company, partners)] of the companies in which these customers have a
         collection case."""

@@ -1,7 +1,8 @@
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 
-# Issue 12 (solar policy): written by the "Record Welcome Call" action only.
+# Issue 12 (solar policy): written by the "Record Welcome Call" action only
+# (collection.partner.owned.fields refuses them to anyone else).
 WELCOME_CALL_FIELDS = ("collection_welcome_call_date", "collection_welcome_call_user_id")
 # Who records the welcome call: the customer team (Support) and Collections.
 WELCOME_CALL_GROUPS = (
@@ -30,35 +31,15 @@ class CollectionPartnerWelcomeCall(models.AbstractModel):
         comodel_name="res.users", string="Welcome Call By", readonly=True, copy=False
     )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            self._collection_check_welcome_call_vals(vals, creating=True)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._collection_check_welcome_call_vals(vals)
-        return super().write(vals)
-
-    @api.model
-    def _collection_check_welcome_call_vals(self, vals, creating=False):
+    def _collection_partner_owned_fields(self):
         """Rule: the welcome call is recorded by its button, which says who made it
-        and when; a form or an RPC client writing the date directly is refused
-        (it would let a downpayment customer into collections, or keep one out).
-        On create, an empty value is the default anyway and is let through."""
-        if self.env.su:
-            return
-        refused = [
-            name for name in WELCOME_CALL_FIELDS if name in vals and (vals[name] or not creating)
-        ]
-        if refused:
-            raise UserError(
-                self.env._(
-                    "The welcome call is recorded with the Record Welcome Call button on "
-                    "the customer, not by editing %s.",
-                    ", ".join(self._fields[name]._description_string(self.env) for name in refused),
-                )
-            )
+        and when (a date typed in would let a downpayment customer into
+        collections, or keep one out)."""
+        how = self.env._("the welcome call is recorded with the Record Welcome Call button")
+        return {
+            **super()._collection_partner_owned_fields(),
+            **dict.fromkeys(WELCOME_CALL_FIELDS, how),
+        }
 
     def action_collection_record_welcome_call(self):
         """The customer team's "Record Welcome Call": today's date and who made the

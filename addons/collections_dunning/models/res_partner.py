@@ -14,6 +14,8 @@ class ResPartner(models.Model):
         "collection.partner.flags",
         "collection.partner.bureau",
         "collection.partner.welcome.call",
+        # last: it guards the fields the mixins above name
+        "collection.partner.owned.fields",
     ]
 
     collection_policy_id = fields.Many2one(

@@ -3,7 +3,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import LateStageCommon
@@ -36,6 +36,33 @@ class TestBureauStatus(LateStageCommon):
         self.assertEqual(self.customer.collection_bureau_status, "delinquent")
         with self.assertRefused(ValidationError, "between 1 and 365"):
             self.company.collection_delinquent_days = 0
+
+    def test_status_and_flags_are_not_written_by_hand(self):
+        """A form or an RPC client cannot tell the bureau "settled" or raise a
+        flag: only the run and the case's decisions set them."""
+        self._invoice()
+        self._run_day(40)
+        before = self.customer.read(
+            ["collection_bureau_status", "collection_unreachable", "collection_uncooperative"]
+        )[0]
+        for user in (self.manager, self.agent_1):
+            for vals in (
+                {"collection_bureau_status": "settled"},
+                {"collection_bureau_status_date": "2026-01-01"},
+                {"collection_unreachable": True},
+                {"collection_uncooperative": True},
+            ):
+                with self.subTest(user=user.login, vals=vals):
+                    with self.assertRefused(UserError, "cannot be edited"):
+                        self.customer.with_user(user).write(vals)
+        with self.assertRefused(UserError, "kept by the daily run"):
+            self.env["res.partner"].with_user(self.manager).create(
+                {"name": "Household 99", "collection_bureau_status": "settled"}
+            )
+        self.assertEqual(self.customer.read(list(before))[0], before)
+        # the owner's path still writes it: a decision on the case
+        self.customer.with_user(self.manager)._collection_set_bureau_status("settled")
+        self.assertEqual(self.customer.collection_bureau_status, "settled")
 
     def test_written_off_stays_whatever_the_run_sees(self):
         self._invoice()
