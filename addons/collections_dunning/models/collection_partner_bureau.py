@@ -34,11 +34,14 @@ class CollectionPartnerBureau(models.AbstractModel):
         string="Credit Bureau Status",
         default="current",
         readonly=True,
+        copy=False,
         index=True,
         help="Kept by the daily run from the days past due; settled and written off "
         "come from the decisions on the case.",
     )
-    collection_bureau_status_date = fields.Date(string="Bureau Status Since", readonly=True)
+    collection_bureau_status_date = fields.Date(
+        string="Bureau Status Since", readonly=True, copy=False
+    )
 
     def _collection_partner_owned_fields(self):
         """Rule: the bureau status follows the daily run and the decisions on the

@@ -29,13 +29,25 @@ class CollectionPartnerOwnedFields(models.AbstractModel):
         return super().write(vals)
 
     @api.model
+    def _collection_is_default(self, name, value):
+        field = self._fields[name]
+        default = field.default(self) if field.default else False
+        return not value or value == default
+
+    @api.model
     def _collection_check_partner_owned_vals(self, vals, creating=False):
         """Rule: an owned field is never set by hand, whatever the caller; on
-        create, an empty value (the default anyway) is let through."""
+        create, its default value (what a new customer has anyway: empty, or a
+        "current" bureau status) is let through, as callers that send every
+        default (``copy()``, imports) do."""
         if self.env.su:
             return
         owned = self._collection_partner_owned_fields()
-        refused = [name for name in owned if name in vals and (vals[name] or not creating)]
+        refused = [
+            name
+            for name in owned
+            if name in vals and not (creating and self._collection_is_default(name, vals[name]))
+        ]
         if refused:
             raise UserError(
                 self.env._(

@@ -56,6 +56,7 @@ class ResPartner(models.Model):
         string="Unreachable",
         company_dependent=True,
         readonly=True,
+        copy=False,
         help="No answer to the configured number of WhatsApp messages, emails and calls "
         "(and co-subscriber attempts) within the window.",
     )
@@ -63,6 +64,7 @@ class ResPartner(models.Model):
         string="Uncooperative",
         company_dependent=True,
         readonly=True,
+        copy=False,
         help="Explicitly refused to pay, broke the configured number of promises, or "
         "claimed a payment that was verified not to exist.",
     )
