@@ -37,14 +37,19 @@ def update_rows(model, values, *, none_keeps=True):
     if not values:
         return
     used = sorted({name for vals in values.values() for name in vals})
-    casts = {name: SQL(model._fields[name].column_type[1]) for name in used}
-    rows = SQL(", ").join(
-        SQL(
-            "(%s, %s)",
-            record_id,
-            SQL(", ").join(SQL("%s::%s", vals.get(name), casts[name]) for name in used),
-        )
-        for record_id, vals in values.items()
+    # one array per column, unnested together: a few parameters for any number of rows
+    columns = SQL(", ").join(
+        [
+            SQL("%s::int4[]", list(values)),
+            *(
+                SQL(
+                    "%s::%s[]",
+                    [vals.get(name) for vals in values.values()],
+                    SQL(model._fields[name].column_type[1]),
+                )
+                for name in used
+            ),
+        ]
     )
     new = {
         name: (
@@ -57,11 +62,11 @@ def update_rows(model, values, *, none_keeps=True):
     _flush(model.env)
     model.env.cr.execute(
         SQL(
-            "UPDATE %s AS t SET %s FROM (VALUES %s) AS v(id, %s) "
+            "UPDATE %s AS t SET %s FROM unnest(%s) AS v(id, %s) "
             "WHERE t.id = v.id AND ROW(%s) IS DISTINCT FROM ROW(%s)",
             SQL.identifier(model._table),
             SQL(", ").join(SQL("%s = %s", SQL.identifier(name), new[name]) for name in used),
-            rows,
+            columns,
             SQL(", ").join(SQL.identifier(name) for name in used),
             SQL(", ").join(SQL("t.%s", SQL.identifier(name)) for name in used),
             SQL(", ").join(new[name] for name in used),

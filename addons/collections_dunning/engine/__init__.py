@@ -8,7 +8,8 @@ ownership rules (``routing``), holding the cases of customers in a
 settlement (``settlements``), accruing penal charges (``penal``) and logging
 the reminder steps now due (``reminders``), holding the cases under an approved
 exception (``exceptions``), choosing the cases that ask for a recovery decision
-(``recovery``), and the days past due the credit bureau hears (``bureau``).
+(``recovery``), the days past due the credit bureau hears (``bureau``), and
+the customers with nothing to decide today, moved on in bulk (``quiet``).
 ``batch.RunBatch`` is what the steps of one batch hand each other. The bulk SQL
 they write with is ``bulk_sql``.
 """
@@ -19,6 +20,7 @@ from . import cases
 from . import exceptions
 from . import overdue
 from . import penal
+from . import quiet
 from . import recovery
 from . import reminders
 from . import routing

@@ -10,8 +10,14 @@ def bureau_days(tickets, closed):
 
     Returns {company: {commercial partner id: days past due}}.
     """
+    return customer_days(closed | tickets)
+
+
+def customer_days(cases):
+    """The rule above over ``cases``: cases, or rows carrying their field names
+    (``quiet.CaseRow``). Returns {company: {commercial partner id: days}}."""
     dpd = {}
-    for ticket in closed | tickets:
+    for ticket in cases:
         key = (ticket.company_id, ticket.commercial_partner_id.id)
         open_dpd = 0 if ticket.stage_id.closed else ticket.collection_dpd
         if open_dpd and ticket.team_id.is_legal_team:

@@ -62,7 +62,7 @@ def open_cases(Ticket, partner_ids=None):
     domain = [("collection_case", "=", True), ("stage_id.closed", "=", False)]
     if partner_ids is not None:
         domain.append(("partner_id", "in", list(partner_ids)))
-    tickets = Ticket.search(domain)
+    tickets = Ticket.search_fetch(domain, ["company_id", "partner_id", "purifier_id"])
     return {
         (ticket.company_id.id, ticket.partner_id.id, ticket.purifier_id or False): ticket
         for ticket in tickets
@@ -70,12 +70,15 @@ def open_cases(Ticket, partner_ids=None):
 
 
 def policies(env, partners):
-    """The company default policies and the partners' own, in two queries."""
+    """The company default policies and the partners' own, in two queries (the
+    partners' policy column only: a run may look at tens of thousands)."""
     defaults = {
         policy.company_id.id: policy
         for policy in env["collection.policy"].sudo().search([("is_default", "=", True)])
     }
-    return defaults, {partner.id: partner.collection_policy_id for partner in partners.sudo()}
+    partners = partners.sudo()
+    partners.fetch(["collection_policy_id"])
+    return defaults, {partner.id: partner.collection_policy_id for partner in partners}
 
 
 def policy_for(key, defaults, own):

@@ -28,10 +28,14 @@ def accrual_values(tickets, settling, today):
     """The penal columns to write for ``tickets`` today: the new total of each
     case whose policy charges penal interest; the cases of ``settling`` (a
     customer in a settlement) only move their accrual date on, without a charge,
-    so the days spent in a settlement never accrue even if it is rejected later."""
+    so the days spent in a settlement never accrue even if it is rejected later.
+    ``tickets`` may also be rows carrying the cases' field names (``quiet.CaseRow``)."""
     values = {}
-    for ticket in tickets.filtered(lambda t: t.collection_policy_id.penal_rate > 0):
-        if ticket in settling:
+    settling_ids = set(settling.ids)
+    for ticket in tickets:
+        if not ticket.collection_policy_id.penal_rate > 0:
+            continue
+        if ticket.id in settling_ids:
             values[ticket.id] = {"penal_accrued_date": today}
             continue
         accrued = accrued_penal_charge(ticket, today)

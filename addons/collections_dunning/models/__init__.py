@@ -12,6 +12,7 @@ from . import res_partner
 from . import account_move
 from . import helpdesk_ticket_category
 from . import helpdesk_ticket_team
+from . import collection_settings_revision
 from . import collection_policy
 from . import collection_policy_level
 from . import collection_action_guard
@@ -27,6 +28,7 @@ from . import collection_whatsapp_gateway
 from . import collection_twilio_gateway
 from . import collection_channel_provider
 from . import collection_run_batching
+from . import collection_run_quiet
 from . import collection_run
 from . import collection_run_log
 from . import collection_run_error

@@ -35,6 +35,40 @@ class CollectionPartnerFlags(models.AbstractModel):
         ) & partners._collection_unanswered_co_subscribers(company, since)
         partners._collection_write_flags(company, unreachable, uncooperative)
 
+    def _collection_may_change_flags(self, company):
+        """The customers (commercial partners) among these whose flags in
+        ``company`` the rules above may change: those flagged now, those a rule
+        makes uncooperative, and those with an outbound attempt (a logged contact
+        or a reminder) within the unreachable window. Every rule needs one of
+        these (the company's thresholds are at least 1), so for the others the
+        rules say *not flagged*, which they already are: the daily run need not
+        look at them (issue 13). A few grouped queries for any number of
+        customers."""
+        partners = self.with_company(company)  # commercial partners (the run's customers)
+        if not partners:
+            return partners
+        flagged = partners.search(
+            [
+                ("id", "in", partners.ids),
+                "|",
+                ("collection_unreachable", "=", True),
+                ("collection_uncooperative", "=", True),
+            ]
+        )
+        since = fields.Datetime.now() - timedelta(days=company.collection_unreachable_days)
+        attempted = {
+            partner_id
+            for partner_id, _channel in self.env["collection.interaction"]._attempts_since(
+                partners, since, company=company
+            )
+        }
+        uncooperative = (
+            partners._collection_refused_to_pay(company)
+            | partners._collection_claimed_false_payment(company)
+            | partners._collection_broke_promises(company)
+        )
+        return flagged | partners.browse(sorted(attempted | uncooperative))
+
     def _collection_partner_owned_fields(self):
         """Rule: the unreachable and uncooperative flags follow the seed rules below
         from what was logged, never a hand edit (raising one hands the customer

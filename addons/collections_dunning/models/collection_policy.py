@@ -15,6 +15,7 @@ PERIOD_DAYS = {"day": 1, "month": 30, "year": 365}
 
 class CollectionPolicy(models.Model):
     _name = "collection.policy"
+    _inherit = ["collection.settings.revision"]
     _description = "Collection Policy"
     _order = "company_id, sequence, id"
 

@@ -7,6 +7,7 @@ MAX_DPD = 3650
 
 class CollectionPolicyLevel(models.Model):
     _name = "collection.policy.level"
+    _inherit = ["collection.settings.revision"]
     _description = "Collection Policy Level"
     _order = "policy_id, dpd_from, id"
     _rec_name = "code"

@@ -27,6 +27,7 @@ MAX_DAY_OFFSET = 365
 
 class CollectionReminderStep(models.Model):
     _name = "collection.reminder.step"
+    _inherit = ["collection.settings.revision"]
     _description = "Collection Reminder Step"
     _order = "level_id, day_offset, sequence, id"
 

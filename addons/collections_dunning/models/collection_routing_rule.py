@@ -7,6 +7,7 @@ class CollectionRoutingRule(models.Model):
     The first matching rule by sequence wins; the daily run applies it."""
 
     _name = "collection.routing.rule"
+    _inherit = ["collection.settings.revision"]
     _description = "Collection Ownership Rule"
     _order = "sequence, id"
 
@@ -33,13 +34,18 @@ class CollectionRoutingRule(models.Model):
 
     def _matches(self, ticket):
         self.ensure_one()
-        dpd = ticket.collection_dpd
         tags = ticket.partner_id.commercial_partner_id.category_id | ticket.partner_id.category_id
+        return self._matches_values(ticket.collection_dpd, set(tags.ids))
+
+    def _matches_values(self, dpd, tag_ids):
+        """Whether the rule takes a case ``dpd`` days past due whose customer
+        (or its contact on the case) carries the tags ``tag_ids`` (ids)."""
+        self.ensure_one()
         return (
             dpd >= self.dpd_from
             and (not self.dpd_to or dpd <= self.dpd_to)
-            and (not self.tag_ids or bool(tags & self.tag_ids))
-            and not (tags & self.exclude_tag_ids)
+            and (not self.tag_ids or bool(set(self.tag_ids.ids) & tag_ids))
+            and not (set(self.exclude_tag_ids.ids) & tag_ids)
         )
 
     def _target(self, ticket):

@@ -19,7 +19,7 @@ class CollectionRun(models.AbstractModel):
     """
 
     _name = "collection.run"
-    _inherit = ["collection.run.batching"]
+    _inherit = ["collection.run.batching", "collection.run.quiet"]
     _description = "Collection Daily Run"
 
     # ------------------------------------------------------------------

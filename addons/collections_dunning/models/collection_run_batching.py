@@ -28,14 +28,15 @@ class CollectionRunBatching(models.AbstractModel):
     _batch_size = BATCH_SIZE
 
     def _step_work_batches(self, today, log):
-        """Every customer with something overdue or an open case, in batches."""
-        groups = overdue.overdue_groups(self.env, today)
-        open_cases = overdue.open_cases(self._tickets())
-        keys = sorted(set(groups) | set(open_cases), key=lambda key: (key[0], key[1], key[2] or ""))
-        _logger.info("Collection run of %s: %s customers to look at", today, len(keys))
-        log._add(customer_count=len(keys))
+        """Every customer with something overdue or an open case: those with
+        nothing to decide today moved on in bulk (``collection.run.quiet``), the
+        others in batches."""
+        groups, open_cases, keys = self._run_customers(today, log)
         if self._in_cron():
             self.env["ir.cron"]._commit_progress(remaining=len(keys))
+        keys, in_time = self._move_on_quiet_keys(keys, groups, open_cases, today, log)
+        if not in_time:
+            return
         for keys_batch in split_every(self._batch_size, keys):
             batch = RunBatch(
                 keys=list(keys_batch), groups=groups, cases=open_cases, today=today, log=log
@@ -44,6 +45,17 @@ class CollectionRunBatching(models.AbstractModel):
             if self._checkpoint(len(batch.keys)) <= 0:
                 break
             self._release_batch()
+
+    def _run_customers(self, today, log, partner_ids=None):
+        """What is overdue (``overdue.overdue_groups``), the open cases, and the
+        keys (company, customer, device) of every customer with either, sorted
+        and counted on the run log."""
+        groups = overdue.overdue_groups(self.env, today, partner_ids)
+        open_cases = overdue.open_cases(self._tickets(), partner_ids)
+        keys = sorted(set(groups) | set(open_cases), key=lambda key: (key[0], key[1], key[2] or ""))
+        _logger.info("Collection run of %s: %s customers to look at", today, len(keys))
+        log._add(customer_count=len(keys))
+        return groups, open_cases, keys
 
     def _run_batch(self, batch):
         """One customer's bad data never stops the run for the others.

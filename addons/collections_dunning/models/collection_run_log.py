@@ -14,6 +14,7 @@ COUNTERS = (
     "reminders_sent",
     "reminders_failed",
     "customers_waiting",
+    "customers_quiet",
 )
 
 
@@ -49,6 +50,19 @@ class CollectionRunLog(models.Model):
         help="Overdue downpayment customers kept out of collections until their "
         "welcome call or first downpayment (solar policy).",
     )
+    customers_quiet = fields.Integer(
+        string="Moved On in Bulk",
+        readonly=True,
+        help="Customers with nothing to decide that day (no case to open, move or "
+        "close, no reminder due, no ownership change): their days past due, penal "
+        "charges, bureau status, flags and snapshot were moved on in bulk.",
+    )
+    settings_revision = fields.Integer(
+        readonly=True,
+        help="Revision of the collection settings (policies, levels, reminder steps, "
+        "ownership rules) when the run started; when it differs from the previous "
+        "run's, every customer is looked at again.",
+    )
     failure = fields.Text(readonly=True, help="Why the whole run stopped, if it did.")
     error_ids = fields.One2many(
         comodel_name="collection.run.error", inverse_name="run_id", string="Skipped Customers"
@@ -67,7 +81,16 @@ class CollectionRunLog(models.Model):
 
     @api.model
     def _start(self, today):
-        return self.sudo().create({"date": today})
+        revision = self.env["collection.settings.revision"]._collection_settings_revision()
+        return self.sudo().create({"date": today, "settings_revision": revision})
+
+    def _settings_unchanged(self):
+        """Whether a run came before this one and saw the same settings revision
+        (``collection.settings.revision``): only then may the cases' kept
+        reminder dates and levels be trusted to find the quiet customers."""
+        self.ensure_one()
+        previous = self.sudo().search([("id", "<", self.id)], order="id desc", limit=1)
+        return bool(previous) and previous.settings_revision == self.settings_revision
 
     def _add(self, **counts):
         """Add a batch's counts to the run's, in one UPDATE that adds to the stored

@@ -66,13 +66,11 @@ class CollectionRun(models.AbstractModel):
         """With the jobs on: one job per batch of customers, then the last job."""
         if not self._queue_enabled():
             return super()._step_work_batches(today, log)
-        groups = overdue.overdue_groups(self.env, today)
-        open_cases = overdue.open_cases(self._tickets())
-        keys = sorted(set(groups) | set(open_cases), key=lambda key: (key[0], key[1], key[2] or ""))
-        _logger.info("Collection run of %s: %s customers to enqueue", today, len(keys))
-        log._add(customer_count=len(keys))
+        groups, open_cases, keys = self._run_customers(today, log)
+        # customers still in a waiting job of an earlier run today are left to it
         waiting_jobs, waiting = self._queue_waiting(today)
         todo = [key for key in keys if key not in waiting]
+        todo, _in_time = self._move_on_quiet_keys(todo, groups, open_cases, today, log)
         batches = [list(batch) for batch in split_every(self._batch_size, todo)]
         self._queue_batches(log, batches, len(waiting_jobs))
 
