@@ -11,6 +11,7 @@ from ..engine.batch import RunBatch
 _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+CUSTOMER_CHUNK = 5000
 
 
 class CollectionRunBatching(models.AbstractModel):
@@ -24,38 +25,80 @@ class CollectionRunBatching(models.AbstractModel):
     _name = "collection.run.batching"
     _description = "Collection Daily Run Batches"
 
-    # Customers per batch; a class attribute so an add-on or a test may change it.
+    # Customers per batch, and per chunk the run reads at a time; class
+    # attributes so an add-on or a test may change them.
     _batch_size = BATCH_SIZE
+    _customer_chunk = CUSTOMER_CHUNK
 
     def _step_work_batches(self, today, log):
-        """Every customer with something overdue or an open case: those with
-        nothing to decide today moved on in bulk (``collection.run.quiet``), the
-        others in batches."""
-        groups, open_cases, keys = self._run_customers(today, log)
+        """Every customer with something overdue or an open case, a chunk of
+        ``_customer_chunk`` customers at a time (the run holds one chunk, not the
+        whole book: its memory does not grow with the number of customers):
+        those with nothing to decide today moved on in bulk
+        (``collection.run.quiet``), the others in batches."""
+        customer_ids = self._run_customer_ids(today)
+        _logger.info("Collection run of %s: %s customers to look at", today, len(customer_ids))
         if self._in_cron():
-            self.env["ir.cron"]._commit_progress(remaining=len(keys))
-        keys, in_time = self._move_on_quiet_keys(keys, groups, open_cases, today, log)
-        if not in_time:
-            return
-        for keys_batch in split_every(self._batch_size, keys):
-            batch = RunBatch(
-                keys=list(keys_batch), groups=groups, cases=open_cases, today=today, log=log
+            self.env["ir.cron"]._commit_progress(remaining=len(customer_ids))
+        for chunk in split_every(self._customer_chunk, customer_ids):
+            groups, open_cases, keys = self._run_customers(today, log, chunk)
+            keys, in_time = self._move_on_quiet_keys(keys, groups, open_cases, today, log)
+            if not in_time:
+                return
+            for keys_batch in self._customer_batches(keys):
+                batch = RunBatch(
+                    keys=keys_batch, groups=groups, cases=open_cases, today=today, log=log
+                )
+                self._send_reminders(self._run_batch(batch), log)
+                if self._checkpoint(len({key[1] for key in keys_batch})) <= 0:
+                    return
+                self._release_batch()
+
+    def _run_customer_ids(self, today):
+        """The customers (commercial partner ids, sorted) with something overdue
+        or an open collection case, in two grouped queries."""
+        overdue_rows = (
+            self.env["account.move"]
+            .sudo()
+            ._read_group(
+                self.env["account.move"]._collection_overdue_domain(today),
+                ["commercial_partner_id"],
             )
-            self._send_reminders(self._run_batch(batch), log)
-            if self._checkpoint(len(batch.keys)) <= 0:
-                break
-            self._release_batch()
+        )
+        case_rows = self._tickets()._read_group(
+            [("collection_case", "=", True), ("stage_id.closed", "=", False)], ["partner_id"]
+        )
+        return sorted(
+            {partner.id for (partner,) in overdue_rows} | {partner.id for (partner,) in case_rows}
+        )
 
     def _run_customers(self, today, log, partner_ids=None):
         """What is overdue (``overdue.overdue_groups``), the open cases, and the
         keys (company, customer, device) of every customer with either, sorted
-        and counted on the run log."""
+        and counted on the run log; with ``partner_ids``, of those customers only."""
         groups = overdue.overdue_groups(self.env, today, partner_ids)
         open_cases = overdue.open_cases(self._tickets(), partner_ids)
         keys = sorted(set(groups) | set(open_cases), key=lambda key: (key[0], key[1], key[2] or ""))
-        _logger.info("Collection run of %s: %s customers to look at", today, len(keys))
         log._add(customer_count=len(keys))
         return groups, open_cases, keys
+
+    def _customer_batches(self, keys):
+        """``keys`` in batches of about ``_batch_size``, never cutting a customer:
+        its cases (one per device) go through the steps together, since a batch
+        writes the customer (bureau status: the largest days past due of its
+        cases; flags) and two batches, or two queue jobs, working one customer
+        would each see part of it."""
+        by_customer = {}
+        for key in keys:
+            by_customer.setdefault((key[0], key[1]), []).append(key)
+        batch = []
+        for customer_keys in by_customer.values():
+            if batch and len(batch) + len(customer_keys) > self._batch_size:
+                yield batch
+                batch = []
+            batch += customer_keys
+        if batch:
+            yield batch
 
     def _run_batch(self, batch):
         """One customer's bad data never stops the run for the others.

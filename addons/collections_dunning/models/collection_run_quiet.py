@@ -70,7 +70,7 @@ class CollectionRunQuiet(models.AbstractModel):
                 left.extend(row.key for row in chunk)
                 continue
             log._add(customers_quiet=len({(row.key[0], row.key[1]) for row in chunk}))
-            if self._checkpoint(len(chunk)) <= 0:
+            if self._checkpoint(len({row.key[1] for row in chunk})) <= 0:
                 return left, False
             self._release_batch()
         return left, True

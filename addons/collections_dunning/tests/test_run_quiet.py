@@ -1,4 +1,5 @@
 from datetime import date, datetime, timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -269,3 +270,35 @@ class TestQuietCustomers(CollectionsCommon):
         logged = self.env["collection.reminder"].search([("step_id", "=", step.id)])
         self.assertTrue(logged, "the new step is logged for the cases it is due for")
         self.assertGreater(self._run(4).customers_quiet, 0, "quiet again the run after")
+
+    def test_customers_read_a_chunk_at_a_time_give_the_same_run(self):
+        """The run reads its customers a chunk at a time (memory flat in the size
+        of the book): small chunks and batches give what one chunk gives."""
+        Run = type(self.env["collection.run"])
+        for day in (0, 1, 5):
+            with self.env.cr.savepoint() as savepoint:
+                self._run(day)
+                expected = self._state()
+                savepoint.rollback()
+            self.env.invalidate_all()
+            with (
+                patch.object(Run, "_customer_chunk", 3),
+                patch.object(Run, "_batch_size", 2),
+                patch.object(Run, "_quiet_chunk", 2),
+            ):
+                log = self._run(day)
+            self.assertEqual(self._state(), expected, f"day {day}")
+            self.assertEqual(log.customer_count, len(DPD_ON_DAY_0) + 1)
+
+    def test_a_batch_never_cuts_a_customer(self):
+        Run = self.env["collection.run"]
+        company = self.env.company.id
+        keys = [
+            (company, 1, False),
+            (company, 2, "PUR-A"),
+            (company, 2, "PUR-B"),
+            (company, 3, False),
+        ]
+        with patch.object(type(Run), "_batch_size", 2):
+            batches = list(Run._customer_batches(keys))
+        self.assertEqual(batches, [[keys[0]], keys[1:3], [keys[3]]])
