@@ -6,7 +6,7 @@ import psycopg2
 import psycopg2.errors
 
 from odoo import api, models
-from odoo.tools import split_every, str2bool
+from odoo.tools import str2bool
 
 from odoo.addons.collections_dunning.engine import overdue
 from odoo.addons.collections_dunning.engine.batch import RunBatch
@@ -73,8 +73,7 @@ class CollectionRun(models.AbstractModel):
         log._add(customer_count=len(keys))
         waiting_jobs, waiting = self._queue_waiting(today)
         todo = [key for key in keys if key not in waiting]
-        batches = [list(batch) for batch in split_every(self._batch_size, todo)]
-        self._queue_batches(log, batches, len(waiting_jobs))
+        self._queue_batches(log, self._queue_customer_batches(todo), len(waiting_jobs))
 
     # ------------------------------------------------------------------
     # Enqueuing
@@ -85,6 +84,26 @@ class CollectionRun(models.AbstractModel):
         parameter, off unless set: installing the add-on changes nothing)."""
         value = self.env["ir.config_parameter"].sudo().get_param(ENABLED_PARAM, "False")
         return str2bool(value, default=False)
+
+    def _queue_customer_batches(self, keys):
+        """Rule (exactly once): the batches never cut a customer. A customer's
+        cases (one per device) go to one job, however ``_batch_size`` falls: the
+        batch writes the customer (bureau status, flags) and counts its contacts,
+        and two jobs working one customer at the same time would conflict on its
+        row (one of them then waits a minute for its retry) or each count the
+        customer's contacts without the other's."""
+        by_customer = {}
+        for key in keys:
+            by_customer.setdefault(key[1], []).append(key)
+        batches, batch = [], []
+        for customer_keys in by_customer.values():
+            if batch and len(batch) + len(customer_keys) > self._batch_size:
+                batches.append(batch)
+                batch = []
+            batch += customer_keys
+        if batch:
+            batches.append(batch)
+        return batches
 
     @api.model
     def _queue_batch_identity(self, today, keys):
@@ -160,8 +179,11 @@ class CollectionRun(models.AbstractModel):
         A database conflict is retried later, by queue_job's retry pattern."""
         keys = [(key[0], key[1], key[2] or False) for key in keys]
         wanted, partner_ids = set(keys), {key[1] for key in keys}
-        groups = overdue.overdue_groups(self.env, log.date, partner_ids)
-        open_cases = overdue.open_cases(self._tickets(), partner_ids)
+        # every record of the batch carries the context, down to the teams that
+        # give its cases their agents
+        run = self.with_context(**{JOB_COMMITS: True})
+        groups = overdue.overdue_groups(run.env, log.date, partner_ids)
+        open_cases = overdue.open_cases(run._tickets(), partner_ids)
         counts = JobCounts(log)
         batch = RunBatch(
             keys=keys,
@@ -170,7 +192,6 @@ class CollectionRun(models.AbstractModel):
             today=log.date,
             log=counts,
         )
-        run = self.with_context(**{JOB_COMMITS: True})
         try:
             queued = run._run_batch(batch)
             run._checkpoint(len(keys))
