@@ -44,7 +44,6 @@ import sinks
 
 import odoo
 import odoo.release
-import odoo.service.db
 from odoo import api, sql_db
 from odoo.modules.registry import Registry
 from odoo.tools import SQL, config
@@ -76,15 +75,24 @@ def odoo_bin():
     return str(Path(odoo.release.__file__).resolve().parents[1] / "odoo-bin")
 
 
+@contextmanager
+def server_cursor():
+    """A cursor on the server's ``postgres`` database, outside any transaction
+    (CREATE and DROP DATABASE cannot run in one)."""
+    with closing(sql_db.db_connect("postgres").cursor()) as cr:
+        cr._cnx.autocommit = True
+        yield cr
+
+
 def copy_database(source, target):
     """``target``, a copy of ``source`` as it is now, with its filestore. The
     benchmark's connections to ``source`` are closed first (a template database
     must have none); its cursors reconnect on their next use."""
-    if target in odoo.service.db.list_dbs(True):
-        raise SystemExit(f"The database {target} exists (a kept benchmark?): drop it first.")
     sql_db.close_db(source)
-    with closing(sql_db.db_connect("postgres").cursor()) as cr:
-        cr._cnx.autocommit = True  # CREATE DATABASE cannot run in a transaction
+    with server_cursor() as cr:
+        cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", [target])
+        if cr.fetchone():
+            raise SystemExit(f"The database {target} exists (a kept benchmark?): drop it first.")
         cr.execute(
             SQL(
                 "CREATE DATABASE %s ENCODING 'unicode' TEMPLATE %s",
@@ -95,6 +103,17 @@ def copy_database(source, target):
     filestore = config.filestore(source)
     if os.path.isdir(filestore):
         shutil.copytree(filestore, config.filestore(target))
+
+
+def drop_database(db_name):
+    """Drop ``db_name`` and its filestore. (Odoo's ``exp_drop`` drops only the
+    databases ``list_dbs`` lists, which with ``-d`` and no ``--db-filter`` is
+    the benchmark's database alone.)"""
+    Registry.delete(db_name)
+    sql_db.close_db(db_name)
+    with server_cursor() as cr:
+        cr.execute(SQL("DROP DATABASE IF EXISTS %s WITH (FORCE)", SQL.identifier(db_name)))
+    shutil.rmtree(config.filestore(db_name), ignore_errors=True)
 
 
 def install_addon(config_file, db_name):
@@ -467,7 +486,7 @@ class JobsBench:
                 print(f"Kept the database {self.db_name}; server files in {self.folder}")
             else:
                 if self.copied:
-                    odoo.service.db.exp_drop(self.db_name)
+                    drop_database(self.db_name)
                 shutil.rmtree(self.folder, ignore_errors=True)
 
 
