@@ -58,7 +58,8 @@ ensure_venv() {
     command -v "$PYTHON" >/dev/null || PYTHON=python3
     say "Building the virtualenv $VENV (Odoo from $ODOO_SRC)"
     [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
-    "$VENV/bin/pip" install -q --upgrade pip wheel setuptools
+    # setuptools as pinned in requirements.txt (gevent needs its pkg_resources)
+    "$VENV/bin/pip" install -q --upgrade pip wheel "$(grep '^setuptools==' "$ROOT/requirements.txt")"
     "$VENV/bin/pip" install -q -r "$ODOO_SRC/requirements.txt"
     "$VENV/bin/pip" install -q -e "$ODOO_SRC"
     "$VENV/bin/pip" install -q -r "$ROOT/requirements.txt"
