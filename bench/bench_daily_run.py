@@ -6,23 +6,30 @@ with collections_dunning, collections_art and account_credit_control):
     make bench N=1000           # or N=100000
     python bench/bench_daily_run.py <odoo.conf> <database> <N>
 
-In one process and one database it
+In one process and one database (step 5: a copy of it, served by an Odoo
+server that this process starts) it
   1. generates, set-based and from a fixed seed, N posted customer invoices
      over N/2 customers, 1-150 days past due, a share partly paid through real
      reconciled payments, a share of customers with one Purifier ID per device
      (``datagen.py``), and checks Odoo's own figures against what it generated;
+     then copies the database for step 5;
   2. times OCA credit control's run over them with a policy equivalent to the
      purifier SOP (``credit_control.py``);
   3. times our daily run as its cron does it (with its commits): the first run,
      a rerun the same day, and a steady-state next day (a share of customers
      pays, promises come due, cases move level, due reminders go out through
-     local stubs: ``sinks.py``), then Odoo's mail and SMS queues;
+     local stubs: ``sinks.py``), then Odoo's mail and SMS queues (``daily.py``);
   4. times the collection Kanban and the aging pivot as a collection agent;
-and prints one table, the first run's cost per batch step, and the desk timings.
+  5. times the same runs on the copy with ``collections_queue_job``: a real Odoo
+     server with queue_job's job runner and two job workers runs them
+     (``jobs_bench.py``);
+and prints one table, whether the queue_job runs did the same work as the
+in-process ones, the runs' cost per batch step, and the desk timings.
 
 Queries are Odoo's SQL counter (``odoo.sql_db.sql_counter``, every cursor of the
 process); memory is the process's peak resident set during the phase (Linux
-VmHWM, reset before each phase through /proc/self/clear_refs).
+VmHWM, reset before each phase through /proc/self/clear_refs). For the queue_job
+runs, see ``jobs_bench.py``.
 """
 
 import cProfile
@@ -37,7 +44,9 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 
 import credit_control
+import daily
 import datagen
+import jobs_bench
 import sinks
 from lxml import etree
 
@@ -47,10 +56,6 @@ from odoo.models import BaseModel
 from odoo.modules.registry import Registry
 from odoo.tools.misc import Callbacks
 
-# Steady-state day: which share of the customers pays everything the next day,
-# and on which share of the open cases the agents took a promise the day before.
-PAYING_SHARE = 0.05
-PROMISE_SHARE = 0.04
 AGENTS = 10
 REPEAT = 3
 
@@ -208,23 +213,6 @@ class OrmProfile:
         return dict(ranked[:count])
 
 
-class Sent:
-    """What reached the local stubs since the last call."""
-
-    def __init__(self, smtp, gateway):
-        self.smtp, self.gateway = smtp, gateway
-        self.last = (0, 0, 0)
-
-    def since(self):
-        now = (self.smtp.messages, self.gateway.sms, self.gateway.gateway_messages)
-        emails, sms, messages = (b - a for a, b in zip(self.last, now, strict=True))
-        self.last = now
-        return (
-            f"reached the stubs: {emails:,} emails (SMTP sink), {sms:,} SMS (IAP stub), "
-            f"{messages:,} WhatsApp/IVR (JSON gateway stub)"
-        )
-
-
 @contextmanager
 def python_profile(name):
     """With BENCH_PROFILE=<folder>, the phase's Python profile goes to
@@ -243,41 +231,10 @@ def python_profile(name):
         profiler.dump_stats(os.path.join(folder, f"{name}.pstats"))
 
 
-def run_as_cron(env, day):
-    """``collection.run._run(day)`` with the cron's progress context, so it
-    commits after each batch as ``collection.policy._cron_run`` does."""
-    cron = env.ref("collections_dunning.ir_cron_collection_run")
-    _cron, progress = cron._add_progress()
-    env.cr.commit()
-    env["collection.run"].with_context(ir_cron_progress_id=progress.id, cron_id=cron.id)._run(day)
-    env.flush_all()
-    env.cr.commit()
-    return env["collection.run.log"].search([], order="id desc", limit=1)
-
-
-def send_queues(env):
-    """Odoo's mail and SMS queues, as their crons do, until they are empty."""
-    Mail, Sms = env["mail.mail"], env["sms.sms"]
-    while Mail.search_count([("state", "=", "outgoing")]):
-        before = Mail.search_count([("state", "=", "outgoing")])
-        Mail.process_email_queue(batch_size=1000)
-        env.invalidate_all()
-        if Mail.search_count([("state", "=", "outgoing")]) >= before:
-            break
-    while Sms.search_count([("state", "=", "outgoing"), ("to_delete", "!=", True)]):
-        before = Sms.search_count([("state", "=", "outgoing"), ("to_delete", "!=", True)])
-        Sms._process_queue()
-        env.cr.commit()
-        env.invalidate_all()
-        if Sms.search_count([("state", "=", "outgoing"), ("to_delete", "!=", True)]) >= before:
-            break
-    env.cr.commit()
-
-
 def configure(env, smtp, gateway):
-    """Agents in the Collections team, contact hours open all day (the figures
-    must not depend on the hour the bench runs), email to the SMTP sink, SMS to
-    the IAP stub, WhatsApp and IVR to the JSON gateway stub."""
+    """Agents in the Collections team and its leader, contact hours open all day
+    (the figures must not depend on the hour the bench runs), email to the SMTP
+    sink, SMS to the IAP stub, WhatsApp and IVR to the JSON gateway stub."""
     company = env.company
     company.write({"collection_contact_hour_from": 0.0, "collection_contact_hour_to": 24.0})
     team = env.ref("collections_dunning.helpdesk_team_collections")
@@ -293,48 +250,19 @@ def configure(env, smtp, gateway):
         ]
     )
     team.user_ids = [(4, agent.id) for agent in agents]
-    env["ir.mail_server"].create(
+    # The team's leader: recovery decisions and to-dos without an agent go to
+    # them (else to the administrator, who has no email here).
+    team.user_id = env["res.users"].create(
         {
-            "name": "Bench SMTP sink",
-            "smtp_host": "127.0.0.1",
-            "smtp_port": smtp.port,
-            "smtp_encryption": "none",
+            "name": "Bench manager",
+            "login": "bench-manager",
+            "email": "bench-manager@example.com",
+            "group_ids": [(6, 0, [env.ref("collections_dunning.group_collection_manager").id])],
         }
     )
-    env["ir.config_parameter"].set_param("sms.endpoint", gateway.base)
-    for xmlid in (
-        "collections_dunning.channel_provider_whatsapp",
-        "collections_dunning.channel_provider_ivr",
-    ):
-        provider = env.ref(xmlid)
-        provider.write({"provider_type": "http_json", "url": f"{gateway.base}/send"})
-        provider.write({"token": "bench"})
+    sinks.connect(env, smtp, gateway)
     env.cr.commit()
-    return agents
-
-
-def make_promises(env, today, rng, paying_partners):
-    """Promises taken yesterday on a share of the open cases: half of them due
-    today from customers who pay today (kept), half due yesterday and unpaid
-    (broken). One create for all."""
-    Ticket = env["helpdesk.ticket"]
-    paying = set(paying_partners)
-    cases = Ticket.search([("collection_case", "=", True), ("stage_id.closed", "=", False)])
-    count = int(len(cases) * PROMISE_SHARE)
-    payers = [case for case in cases if case.partner_id.id in paying][: count // 2]
-    others = rng.sample([case for case in cases if case.partner_id.id not in paying], count // 2)
-    values = [
-        {
-            "ticket_id": case.id,
-            "amount": case.amount_overdue,
-            "start_date": today - timedelta(days=2),
-            "date": today + timedelta(days=1) if case in payers else today,
-        }
-        for case in payers + others
-    ]
-    env["collection.promise"].create(values)
-    env.cr.commit()
-    return len(payers), len(others)
+    return agents.ids[0], team.user_id.id
 
 
 def kanban_spec(env, agent):
@@ -479,133 +407,164 @@ def print_table(count, setup, rows, cc_seconds):
         )
 
 
-def log_summary(log, env):
-    reminders = env["collection.reminder"]._read_group(
-        [("create_date", ">=", log.create_date)], ["channel"], ["__count"]
+def compare_work(rows):
+    """Whether the queue_job runs did what the in-process runs did, phase by
+    phase (their logs' counts, the reminders queued, what reached the stubs)."""
+    ours = [row["work"] for row in rows if row.get("engine") == "in-process"]
+    jobs = [row["work"] for row in rows if row.get("engine") == "queue_job"]
+    if not jobs:
+        return "No queue_job rows."
+    differences = [
+        f"  in-process: {a}\n  queue_job:  {b}" for a, b in zip(ours, jobs, strict=True) if a != b
+    ]
+    if not differences:
+        return "The queue_job rows did the same work as the in-process rows, phase by phase."
+    return "The queue_job rows did NOT do the same work:\n" + "\n".join(differences)
+
+
+def generate(env, count, today):
+    """The benchmark's data, set-based, checked against Odoo's own figures."""
+    rng = datagen.rng()
+    t0 = time.perf_counter()
+    portfolio = datagen.Portfolio()
+    portfolio.template_partner_id, partner_ids = datagen.make_customers(env, count // 2, rng)
+    portfolio.partner_ids = partner_ids
+    move_ids = datagen.make_invoices(env, partner_ids, count, today, rng, portfolio)
+    partly = datagen.pay_partly(env, move_ids, today - timedelta(days=1), rng, portfolio)
+    checked = datagen.check_invoices(env, portfolio, today)
+    env.cr.commit()
+    setup = time.perf_counter() - t0
+    print(
+        f"Generated {len(partner_ids):,} customers, {len(move_ids):,} invoices "
+        f"({partly:,} partly paid) in {setup:.0f} s; Odoo agrees: "
+        f"{checked['overdue_count']:,} overdue invoices, {checked['overdue_amount']:,.2f} "
+        f"{env.company.currency_id.name} overdue, every invoice's residual and every "
+        "customer's receivable (res.partner.credit) as generated.",
+        flush=True,
     )
-    by_channel = ", ".join(f"{channel} {n:,}" for channel, n in reminders)
-    return (
-        f"{log.customer_count:,} customers looked at; cases: {log.cases_opened:,} opened, "
-        f"{log.cases_moved:,} moved, {log.cases_closed:,} closed; reminders: "
-        f"{log.reminders_queued:,} queued ({by_channel or 'none'}), {log.reminders_sent:,} sent, "
-        f"{log.reminders_failed:,} failed"
+    return portfolio, setup
+
+
+def time_credit_control(env, timer, today):
+    """OCA credit control's run over the same invoices; its wall time."""
+    policy = credit_control.make_policy(env)
+    env.cr.commit()
+    with timer.measure("OCA credit control run") as row:
+        control_run = credit_control.run(env, policy, today)
+        env.cr.commit()
+    row["did"] = f"{credit_control.line_count(env, control_run):,} credit control lines"
+    return row["seconds"]
+
+
+def time_queues(env, timer, sent):
+    """Odoo's mail and SMS queues after a run."""
+    with timer.measure("  then Odoo's mail and SMS queues", engine="in-process") as row:
+        daily.send_queues(env)
+    row["did"] = row["work"] = sent.since()
+
+
+def time_daily_runs(env, timer, today, sent):
+    """Our daily run as the cron does it: first run, rerun, then (once
+    ``desk()`` has timed the desk) the next day, each followed by Odoo's queues.
+    Returns the per-step profiles of the first run and of the next day."""
+    with (
+        StepProfile(env) as profile,
+        StepProfile(env, HOT_SPOTS) as hot,
+        OrmProfile() as rc,
+    ):
+        with (
+            timer.measure("collections: first run", engine="in-process") as row,
+            python_profile("first_run"),
+        ):
+            log = daily.run_as_cron(env, today)
+        row["did"] = row["work"] = f"{daily.log_summary(log, env)}; {sent.since()}"
+    first = (dict(profile.totals), {**hot.totals, **rc.top()})
+    time_queues(env, timer, sent)
+    with timer.measure("collections: rerun the same day", engine="in-process") as row:
+        log = daily.run_as_cron(env, today)
+    row["did"] = row["work"] = f"{daily.log_summary(log, env)}; {sent.since()}"
+    return first
+
+
+def time_next_day(env, timer, today, portfolio, sent):
+    """The next day: payments, promises come due, level moves, reminders; then
+    Odoo's queues. Returns the run's per-step profiles."""
+    paying = daily.choose_payers(portfolio.partner_ids)
+    payers, kept, broken = daily.prepare_next_day(env, today, paying, portfolio)
+    sent.since()
+    with (
+        StepProfile(env) as profile,
+        StepProfile(env, HOT_SPOTS) as hot,
+        OrmProfile() as rc,
+    ):
+        with (
+            timer.measure("collections: next day (steady state)", engine="in-process") as row,
+            python_profile("next_day"),
+        ):
+            log = daily.run_as_cron(env, today + timedelta(days=1))
+        row["work"] = f"{daily.log_summary(log, env)}; {sent.since()}"
+    row["work"] += f"; {daily.promise_states(env)}"
+    row["did"] = f"{payers:,} customers paid, {kept + broken:,} promises due; {row['work']}"
+    following = (dict(profile.totals), {**hot.totals, **rc.top()})
+    time_queues(env, timer, sent)
+    return following
+
+
+def print_profiles(first, following):
+    """Time and queries per step of the run and per method they call."""
+    print("\nPer step of collection.run, then methods they call (inclusive, overlapping):")
+    print(
+        "| step or method | first run: calls | time | queries | next day: calls | time | queries |"
     )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for one, other in zip(first, following, strict=True):
+        for name in dict.fromkeys([*one, *other]):
+            a, b = one.get(name, (0, 0.0, 0)), other.get(name, (0, 0.0, 0))
+            cells = [f"{a[0]:,}", f"{a[1]:.2f} s", f"{a[2]:,}", f"{b[0]:,}", f"{b[1]:.2f} s"]
+            print(f"| {name} | {' | '.join(cells)} | {b[2]:,} |")
+
+
+def print_desk(desk):
+    print(f"\nDesk over the open cases, server time, median of {REPEAT}:")
+    print("| call | median | SQL queries | result |")
+    print("| --- | ---: | ---: | --- |")
+    for label, seconds, queries, answer in desk:
+        print(f"| {label} | {seconds * 1000:.0f} ms | {queries} | {answer} |")
 
 
 def main(config_file, db_name, count):
     odoo.tools.config.parse_config(["-c", config_file, "-d", db_name, "--log-level=warn"])
     registry = Registry(db_name)
     today = date.today()
-    rng = datagen.rng()
     timer = Timer()
-    with sinks.SmtpSink() as smtp, sinks.GatewayStub() as gateway, registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True, "lang": "en_US"})
-        agents = configure(env, smtp, gateway)
-        # The Collections team's leader: recovery decisions and to-dos without an
-        # agent go to them (else to the administrator, who has no email here).
-        manager = env["res.users"].create(
-            {
-                "name": "Bench manager",
-                "login": "bench-manager",
-                "email": "bench-manager@example.com",
-                "group_ids": [(6, 0, [env.ref("collections_dunning.group_collection_manager").id])],
-            }
-        )
-        env.ref("collections_dunning.helpdesk_team_collections").user_id = manager
-        env.cr.commit()
-        # 1. Data, set-based, checked against Odoo's own figures.
-        t0 = time.perf_counter()
-        portfolio = datagen.Portfolio()
-        portfolio.template_partner_id, partner_ids = datagen.make_customers(env, count // 2, rng)
-        portfolio.partner_ids = partner_ids
-        move_ids = datagen.make_invoices(env, partner_ids, count, today, rng, portfolio)
-        partly = datagen.pay_partly(env, move_ids, today - timedelta(days=1), rng, portfolio)
-        checked = datagen.check_invoices(env, portfolio, today)
-        env.cr.commit()
-        setup = time.perf_counter() - t0
-        print(
-            f"Generated {len(partner_ids):,} customers, {len(move_ids):,} invoices "
-            f"({partly:,} partly paid) in {setup:.0f} s; Odoo agrees: "
-            f"{checked['overdue_count']:,} overdue invoices, {checked['overdue_amount']:,.2f} "
-            f"{env.company.currency_id.name} overdue, every invoice's residual and every "
-            "customer's receivable (res.partner.credit) as generated.",
-            flush=True,
-        )
-
-        # 2. OCA credit control over the same invoices.
-        policy = credit_control.make_policy(env)
-        env.cr.commit()
-        with timer.measure("OCA credit control run") as row:
-            control_run = credit_control.run(env, policy, today)
-            env.cr.commit()
-        row["did"] = f"{credit_control.line_count(env, control_run):,} credit control lines"
-        cc_seconds = row["seconds"]
-
-        # 3. Our daily run, as the cron does it.
-        sent = Sent(smtp, gateway)
-        with (
-            StepProfile(env) as profile,
-            StepProfile(env, HOT_SPOTS) as hot,
-            OrmProfile() as rc,
-        ):
-            with timer.measure("collections: first run") as row, python_profile("first_run"):
-                log = run_as_cron(env, today)
-            row["did"] = f"{log_summary(log, env)}; {sent.since()}"
-        first_profile, first_hot = dict(profile.totals), {**hot.totals, **rc.top()}
-        with timer.measure("  then Odoo's mail and SMS queues") as row:
-            send_queues(env)
-        row["did"] = sent.since()
-        with timer.measure("collections: rerun the same day") as row:
-            log = run_as_cron(env, today)
-        row["did"] = f"{log_summary(log, env)}; {sent.since()}"
-
-        # 4. The desk over the open cases, as an agent.
-        desk = desk_timings(registry, agents[0].id, manager.id)
-
-        # 5. The next day: payments, promises come due, level moves, reminders.
-        tomorrow = today + timedelta(days=1)
-        paying = sorted(rng.sample(partner_ids, int(len(partner_ids) * PAYING_SHARE)))
-        kept, broken = make_promises(env, today, rng, paying)
-        payers = datagen.pay_in_full(env, paying, tomorrow, portfolio)
-        env.cr.commit()
-        sent.since()
-        with (
-            StepProfile(env) as profile,
-            StepProfile(env, HOT_SPOTS) as hot,
-            OrmProfile() as rc,
-        ):
-            with (
-                timer.measure("collections: next day (steady state)") as row,
-                python_profile("next_day"),
-            ):
-                log = run_as_cron(env, tomorrow)
-            row["did"] = (
-                f"{payers:,} customers paid, {kept + broken:,} promises due; "
-                f"{log_summary(log, env)}; {sent.since()}"
-            )
-        next_profile, next_hot = dict(profile.totals), {**hot.totals, **rc.top()}
-        promises = env["collection.promise"]._read_group([], ["state"], ["__count"])
-        row["did"] += "; promises: " + ", ".join(f"{state} {n}" for state, n in promises)
-        with timer.measure("  then Odoo's mail and SMS queues") as row:
-            send_queues(env)
-        row["did"] = sent.since()
+    context = {"tracking_disable": True, "lang": "en_US"}
+    with sinks.SmtpSink() as smtp, sinks.GatewayStub() as gateway:
+        # 1. Data, set-based, checked against Odoo's own figures; a copy of the
+        # database as generated for the queue_job rows (no cursor open on it).
+        with registry.cursor() as cr:
+            env = api.Environment(cr, odoo.SUPERUSER_ID, context)
+            agent_id, manager_id = configure(env, smtp, gateway)
+            portfolio, setup = generate(env, count, today)
+        with jobs_bench.jobs_bench(config_file, db_name, portfolio) as jobs:
+            jobs.prepare()
+            with registry.cursor() as cr:
+                env = api.Environment(cr, odoo.SUPERUSER_ID, context)
+                # 2. OCA credit control over the same invoices.
+                cc_seconds = time_credit_control(env, timer, today)
+                # 3. Our daily run, as the cron does it, in this process.
+                sent = daily.Sent(smtp, gateway)
+                first = time_daily_runs(env, timer, today, sent)
+                # 4. The desk over the open cases, as an agent.
+                desk = desk_timings(registry, agent_id, manager_id)
+                # 5. The next day: payments, promises come due, level moves, reminders.
+                following = time_next_day(env, timer, today, portfolio, sent)
+            # 6. The same runs on queue_job, with a real Odoo server and its job workers.
+            jobs.run(timer, today, portfolio.partner_ids)
 
     print_table(count, setup, timer.rows, cc_seconds)
-    print("\nPer step of collection.run, then methods they call (inclusive, overlapping):")
-    print(
-        "| step or method | first run: calls | time | queries | next day: calls | time | queries |"
-    )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for first, following in ((first_profile, next_profile), (first_hot, next_hot)):
-        for name in dict.fromkeys([*first, *following]):
-            a, b = first.get(name, (0, 0.0, 0)), following.get(name, (0, 0.0, 0))
-            cells = [f"{a[0]:,}", f"{a[1]:.2f} s", f"{a[2]:,}", f"{b[0]:,}", f"{b[1]:.2f} s"]
-            print(f"| {name} | {' | '.join(cells)} | {b[2]:,} |")
-    print(f"\nDesk over the open cases, server time, median of {REPEAT}:")
-    print("| call | median | SQL queries | result |")
-    print("| --- | ---: | ---: | --- |")
-    for label, seconds, queries, answer in desk:
-        print(f"| {label} | {seconds * 1000:.0f} ms | {queries} | {answer} |")
+    print(compare_work(timer.rows))
+    print_profiles(first, following)
+    print_desk(desk)
 
 
 if __name__ == "__main__":

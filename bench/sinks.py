@@ -2,7 +2,8 @@
 without reaching anyone: an SMTP sink for Odoo's mail queue, and one HTTP
 server that plays both the in-house JSON gateway of WhatsApp and IVR
 (``http_json`` providers, as ``collections_dunning/tests/stub_gateway.py`` does)
-and Odoo's IAP SMS endpoint (``sms.endpoint``)."""
+and Odoo's IAP SMS endpoint (``sms.endpoint``); ``connect`` points a database's
+outgoing mail server, SMS endpoint and WhatsApp/IVR providers at them."""
 
 import json
 import socketserver
@@ -115,3 +116,32 @@ class GatewayStub(_Served):
 
         self._serve(ThreadingHTTPServer(("127.0.0.1", 0), Handler))
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+
+MAIL_SERVER = "Bench SMTP sink"
+GATEWAY_PROVIDERS = (
+    "collections_dunning.channel_provider_whatsapp",
+    "collections_dunning.channel_provider_ivr",
+)
+
+
+def connect(env, smtp, gateway):
+    """Email to the SMTP sink, SMS to the IAP stub, WhatsApp and IVR to the JSON
+    gateway stub (a database copied from one already connected is pointed at
+    the new stubs)."""
+    values = {
+        "name": MAIL_SERVER,
+        "smtp_host": "127.0.0.1",
+        "smtp_port": smtp.port,
+        "smtp_encryption": "none",
+    }
+    server = env["ir.mail_server"].search([("name", "=", MAIL_SERVER)])
+    if server:
+        server.write(values)
+    else:
+        env["ir.mail_server"].create(values)
+    env["ir.config_parameter"].set_param("sms.endpoint", gateway.base)
+    for xmlid in GATEWAY_PROVIDERS:
+        provider = env.ref(xmlid)
+        provider.write({"provider_type": "http_json", "url": f"{gateway.base}/send"})
+        provider.write({"token": "bench"})

@@ -17,8 +17,9 @@ DB=${DB:-collections}
 HTTP_PORT=${HTTP_PORT:-8069}
 ADDONS=collections_dunning,collections_art,collections_dashboard
 # make test also installs the optional add-ons, to run their tests. collections_queue_job
-# stays out of ADDONS (make run, make bench): its jobs need queue_job's runner (--workers,
-# --load=web,queue_job), which `make run` does not start.
+# stays out of ADDONS (make run): its jobs need queue_job's runner (--workers,
+# --load=web,queue_job), which `make run` does not start. make bench installs it into a
+# copy of its database and starts such a server itself (bench/jobs_bench.py).
 TEST_ADDONS=$ADDONS,collections_queue_job
 # Odoo account's invoice and payment tests, run with our add-ons installed.
 ACCOUNT_TESTS="test_account_move_out_invoice test_account_move_in_invoice test_account_payment
@@ -57,7 +58,8 @@ ensure_venv() {
     command -v "$PYTHON" >/dev/null || PYTHON=python3
     say "Building the virtualenv $VENV (Odoo from $ODOO_SRC)"
     [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
-    "$VENV/bin/pip" install -q --upgrade pip wheel setuptools
+    # setuptools as pinned in requirements.txt (gevent needs its pkg_resources)
+    "$VENV/bin/pip" install -q --upgrade pip wheel "$(grep '^setuptools==' "$ROOT/requirements.txt")"
     "$VENV/bin/pip" install -q -r "$ODOO_SRC/requirements.txt"
     "$VENV/bin/pip" install -q -e "$ODOO_SRC"
     "$VENV/bin/pip" install -q -r "$ROOT/requirements.txt"
@@ -155,9 +157,11 @@ cmd_bench() {
     [[ $size =~ ^[0-9]+$ ]] && [ "$size" -ge 2 ] \
         || die "N is a number of invoices, at least 2: make bench N=10000"
     bench_db=${BENCH_DB:-collections_bench_$$}
-    if [ -z "${BENCH_KEEP:-}" ]; then  # BENCH_KEEP=1 keeps the database to look into
+    if [ -z "${BENCH_KEEP:-}" ]; then  # BENCH_KEEP=1 keeps the databases to look into
+        # The benchmark drops its copy for the queue_job runs itself; this is for a crash.
         # shellcheck disable=SC2064
-        trap "dropdb --if-exists '$bench_db' >/dev/null 2>&1 || true" EXIT
+        trap "dropdb --if-exists '$bench_db' >/dev/null 2>&1 || true
+            dropdb --if-exists '${bench_db}_jobs' >/dev/null 2>&1 || true" EXIT
     fi
     say "Installing collections_dunning, collections_art and account_credit_control into $bench_db"
     odoo -d "$bench_db" -i collections_dunning,collections_art,account_credit_control \

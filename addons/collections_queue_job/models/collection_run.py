@@ -66,12 +66,17 @@ class CollectionRun(models.AbstractModel):
         """With the jobs on: one job per batch of customers, then the last job."""
         if not self._queue_enabled():
             return super()._step_work_batches(today, log)
-        groups, open_cases, keys = self._run_customers(today, log)
         # customers still in a waiting job of an earlier run today are left to it
         waiting_jobs, waiting = self._queue_waiting(today)
-        todo = [key for key in keys if key not in waiting]
-        todo, _in_time = self._move_on_quiet_keys(todo, groups, open_cases, today, log)
-        batches = [list(batch) for batch in split_every(self._batch_size, todo)]
+        todo = []
+        for chunk in split_every(self._customer_chunk, self._run_customer_ids(today)):
+            groups, open_cases, keys = self._run_customers(today, log, chunk)
+            keys = [key for key in keys if key not in waiting]
+            keys, _in_time = self._move_on_quiet_keys(keys, groups, open_cases, today, log)
+            todo += keys
+        # a customer's cases (one per device) go to one job: two jobs working one
+        # customer at the same time would conflict on its row
+        batches = list(self._customer_batches(todo))
         self._queue_batches(log, batches, len(waiting_jobs))
 
     # ------------------------------------------------------------------
@@ -158,8 +163,11 @@ class CollectionRun(models.AbstractModel):
         A database conflict is retried later, by queue_job's retry pattern."""
         keys = [(key[0], key[1], key[2] or False) for key in keys]
         wanted, partner_ids = set(keys), {key[1] for key in keys}
-        groups = overdue.overdue_groups(self.env, log.date, partner_ids)
-        open_cases = overdue.open_cases(self._tickets(), partner_ids)
+        # every record of the batch carries the context, down to the teams that
+        # give its cases their agents
+        run = self.with_context(**{JOB_COMMITS: True})
+        groups = overdue.overdue_groups(run.env, log.date, partner_ids)
+        open_cases = overdue.open_cases(run._tickets(), partner_ids)
         counts = JobCounts(log)
         batch = RunBatch(
             keys=keys,
@@ -168,7 +176,6 @@ class CollectionRun(models.AbstractModel):
             today=log.date,
             log=counts,
         )
-        run = self.with_context(**{JOB_COMMITS: True})
         try:
             queued = run._run_batch(batch)
             run._checkpoint(len(keys))

@@ -9,7 +9,7 @@ from freezegun import freeze_time
 from odoo.tests import tagged
 
 from odoo.addons.collections_dunning.tests.common import CollectionsCommon
-from odoo.addons.collections_queue_job.models.collection_run import ENABLED_PARAM
+from odoo.addons.collections_queue_job.models.collection_run import ENABLED_PARAM, JOB_COMMITS
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import Job
 from odoo.addons.queue_job.tests.common import JobMixin
@@ -170,6 +170,26 @@ class TestRunAsJobs(CollectionsCommon, JobMixin):
         self.assertEqual(log.state, "done")
         self.assertTrue(log.finished)
 
+    def test_a_customer_s_devices_are_in_one_batch(self):
+        """Batches of two: the five customers, then one with two devices that a
+        cut every two cases would share between two jobs working it at once."""
+        household = self.env["res.partner"].create({"name": "Queue two purifiers"})
+        due = RUN_DAY - timedelta(days=3)
+        with freeze_time(due):
+            for serial in ("PUR-000901", "PUR-000902"):
+                self._create_invoice(household, due, 600.0).purifier_id = serial
+        self._enable()
+        with self.trap_jobs() as trap:
+            log = self._run()
+        jobs_of = {}
+        for job in self._batch_jobs(trap):
+            for _company, partner, _device in job.args[0]:
+                jobs_of.setdefault(partner, set()).add(job.uuid)
+        self.assertEqual(len(jobs_of[household.id]), 1)
+        self.assertTrue(all(len(jobs) == 1 for jobs in jobs_of.values()))
+        self.assertEqual(sum(len(job.args[0]) for job in self._batch_jobs(trap)), 7)
+        self.assertEqual(log.job_batch_count, 4)
+
     def test_jobs_open_the_same_cases_and_reminders_as_the_in_process_run(self):
         expected = self._in_process_outcome()
         self.assertEqual(len(expected["cases"]), len(DAYS_PAST_DUE))
@@ -180,6 +200,25 @@ class TestRunAsJobs(CollectionsCommon, JobMixin):
             self.assertFalse(self._run_outcome()["cases"])
             self._perform_trapped(trap)
         self.assertEqual(self._run_outcome(), expected)
+
+    def test_batch_jobs_take_their_cases_agents_as_jobs(self):
+        """The batch's records carry the job's context down to the teams, which
+        then take agents in a transaction of their own (see
+        test_agents_in_parallel_jobs)."""
+        Team = type(self.env["helpdesk.ticket.team"])
+        assign = Team._collection_assign_agents
+        seen = []
+
+        def spy(team, count):
+            seen.append(bool(team.env.context.get(JOB_COMMITS)))
+            return assign(team, count)
+
+        self._enable()
+        with self.trap_jobs() as trap, patch.object(Team, "_collection_assign_agents", spy):
+            self._run()
+            self._perform_trapped(trap)
+        self.assertTrue(seen)
+        self.assertEqual(set(seen), {True})
 
     def test_the_closing_steps_run_after_every_batch(self):
         """A step added after the batches (as collections_art adds its legal
