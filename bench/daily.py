@@ -71,7 +71,8 @@ def log_summary(log, env):
     )
     by_channel = ", ".join(f"{channel} {n:,}" for channel, n in reminders)
     return (
-        f"{log.customer_count:,} customers looked at; cases: {log.cases_opened:,} opened, "
+        f"{log.customer_count:,} customers looked at ({log.customers_quiet:,} with nothing to "
+        f"decide, moved on in bulk); cases: {log.cases_opened:,} opened, "
         f"{log.cases_moved:,} moved, {log.cases_closed:,} closed; reminders: "
         f"{log.reminders_queued:,} queued ({by_channel or 'none'}), {log.reminders_sent:,} sent, "
         f"{log.reminders_failed:,} failed"
