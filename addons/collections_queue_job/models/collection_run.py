@@ -66,12 +66,15 @@ class CollectionRun(models.AbstractModel):
         """With the jobs on: one job per batch of customers, then the last job."""
         if not self._queue_enabled():
             return super()._step_work_batches(today, log)
-        # customers still in a waiting job of an earlier run today are left to it
+        # customers still in a waiting job of an earlier run today are left to it,
+        # every device of theirs (a device overdue since waits for the next run):
+        # two jobs never work one customer at the same time
         waiting_jobs, waiting = self._queue_waiting(today)
+        waiting_customers = {(key[0], key[1]) for key in waiting}
         todo = []
         for chunk in split_every(self._customer_chunk, self._run_customer_ids(today)):
             groups, open_cases, keys = self._run_customers(today, log, chunk)
-            keys = [key for key in keys if key not in waiting]
+            keys = [key for key in keys if (key[0], key[1]) not in waiting_customers]
             keys, _in_time = self._move_on_quiet_keys(keys, groups, open_cases, today, log)
             todo += keys
         # a customer's cases (one per device) go to one job: two jobs working one

@@ -265,10 +265,14 @@ class TestRunAsJobs(CollectionsCommon, JobMixin):
         # the second run still closes its own log once its closing job has run
         self.assertEqual(created.mapped("method_name"), ["_job_finish_run"])
 
-        # a customer overdue since: its batch is new, the waiting ones are not redone
+        # a customer overdue since: its batch is new, the waiting ones are not redone;
+        # a waiting customer's new device waits with it (never two jobs on one customer)
         newcomer = self.env["res.partner"].create({"name": "Queue newcomer"})
+        waiting_customer = self.env["res.partner"].browse(batch_jobs[0].args[0][0][1])
         with freeze_time(RUN_DAY - timedelta(days=2)):
             self._create_invoice(newcomer, RUN_DAY - timedelta(days=2), 400.0)
+            device = self._create_invoice(waiting_customer, RUN_DAY - timedelta(days=2), 300.0)
+        device.purifier_id = "PUR-QUEUE-NEW"
         counter = self.job_counter()
         third = self._run()
         created = counter.search_created().filtered(
@@ -290,10 +294,12 @@ class TestRunAsJobs(CollectionsCommon, JobMixin):
         # (the newcomer's job still waits: it keeps its customer); the customers
         # the batches worked have nothing left to decide today: moved on in bulk,
         # in the run itself, no job (issue 13)
-        self.assertEqual((fourth.job_batch_count, fourth.job_batch_skipped), (0, 1))
+        # the waiting customer's new device has no case yet: its customer is
+        # worked in a batch job now
+        self.assertEqual((fourth.job_batch_count, fourth.job_batch_skipped), (1, 1))
         worked = sum(len(job.args[0]) for job in batch_jobs)
-        self.assertEqual(fourth.customers_quiet, worked)
-        self.assertEqual(fourth.customer_count, worked + 1)
+        self.assertEqual(fourth.customers_quiet, worked - 1)
+        self.assertEqual(fourth.customer_count, worked + 2)
 
     def test_a_batch_performed_twice_never_sends_a_reminder_twice(self):
         self._enable()
