@@ -60,12 +60,16 @@ AGENTS = 10
 REPEAT = 3
 
 
-def _rss_peak_kb():
+def _status_kb(field):
     with open("/proc/self/status") as status:
         for line in status:
-            if line.startswith("VmHWM:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1])
     return 0
+
+
+def _rss_peak_kb():
+    return _status_kb("VmHWM")
 
 
 def _reset_peak():
@@ -86,7 +90,8 @@ class Timer:
         _reset_peak()
         queries = sql_db.sql_counter
         start = time.perf_counter()
-        row = {"label": label, **info}
+        # what the process holds already (earlier phases: generation, credit control)
+        row = {"label": label, "start_mb": _status_kb("VmRSS") / 1024, **info}
         yield row
         row["seconds"] = time.perf_counter() - start
         row["queries"] = sql_db.sql_counter - queries
@@ -392,9 +397,20 @@ def machine():
     )
 
 
+def memory(row):
+    """The phase's peak resident set, and the process's at its start (a queue_job
+    row: the largest server process's peak, per worker)."""
+    if "start_mb" not in row:
+        return f"{row['peak_mb']:.0f} MB"
+    return f"{row['peak_mb']:.0f} MB ({row['start_mb']:.0f})"
+
+
 def print_table(count, setup, rows, cc_seconds):
     print(f"\n{count:,} invoices; set-up {setup:.0f} s; {machine()}; {date.today()}")
-    print("| run | wall time | SQL queries | peak memory | credit control / ours | what it did |")
+    print(
+        "| run | wall time | SQL queries | peak memory (at start) | credit control / ours "
+        "| what it did |"
+    )
     print("| --- | ---: | ---: | ---: | ---: | --- |")
     for row in rows:
         ratio = cc_seconds / row["seconds"]
@@ -403,7 +419,7 @@ def print_table(count, setup, rows, cc_seconds):
             ratio = ""  # Odoo's queues: no counterpart in credit control's run
         print(
             f"| {row['label']} | {row['seconds']:.2f} s | {row['queries']:,} | "
-            f"{row['peak_mb']:.0f} MB | {ratio} | {row.get('did', '')} |"
+            f"{memory(row)} | {ratio} | {row.get('did', '')} |"
         )
 
 
