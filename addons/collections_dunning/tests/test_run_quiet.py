@@ -302,3 +302,24 @@ class TestQuietCustomers(CollectionsCommon):
         with patch.object(type(Run), "_batch_size", 2):
             batches = list(Run._customer_batches(keys))
         self.assertEqual(batches, [[keys[0]], keys[1:3], [keys[3]]])
+
+    def test_a_chunk_that_fails_to_move_on_goes_through_the_batches(self):
+        """One bad record never stops the run: when moving a chunk of quiet
+        cases on fails, they go through the batch steps instead, with the same
+        result."""
+        self._run(0)
+        self._run(1)
+        with self.env.cr.savepoint() as savepoint:
+            self._run(2, full=True)
+            expected = self._state()
+            savepoint.rollback()
+        self.env.invalidate_all()
+
+        def broken(*args, **kwargs):
+            raise ValueError("a bad record")
+
+        with patch.object(type(self.env["collection.run"]), "_move_on_rows", broken):
+            log = self._run(2)
+        self.assertEqual(log.customers_quiet, 0)
+        self.assertEqual(log.state, "done")
+        self.assertEqual(self._state(), expected)
