@@ -161,7 +161,8 @@ cmd_bench() {
         # The benchmark drops its copy for the queue_job runs itself; this is for a crash.
         # shellcheck disable=SC2064
         trap "dropdb --if-exists '$bench_db' >/dev/null 2>&1 || true
-            dropdb --if-exists '${bench_db}_jobs' >/dev/null 2>&1 || true" EXIT
+            dropdb --if-exists '${bench_db}_jobs' >/dev/null 2>&1 || true
+            rm -rf '$STATE/data/filestore/$bench_db' '$STATE/data/filestore/${bench_db}_jobs'" EXIT
     fi
     say "Installing collections_dunning, collections_art and account_credit_control into $bench_db"
     odoo -d "$bench_db" -i collections_dunning,collections_art,account_credit_control \
