@@ -188,7 +188,7 @@ def routing_moves(row, dpd, rules, handed_over_team_ids):
 # ----------------------------------------------------------------------
 
 
-def customers_with_queued_reminders(env, case_ids):
+def cases_with_queued_reminders(env, case_ids):
     """Cases (ids) with a reminder logged and not sent yet (contact hours, a
     retry due): the batch sends them."""
     env.cr.execute(
@@ -223,26 +223,16 @@ def customers_with_service_issue(env):
     return {(ticket.company_id.id, ticket.commercial_partner_id.id) for ticket in tickets}
 
 
-def cases_paused(env, case_ids, partner_ids, today):
-    """Cases (ids) whose reminders wait (``collection.ticket.desk.
-    _collection_reminders_paused``): an open promise, a running payment plan or
-    an exception of the customer running today. The batch keeps today as their
-    next reminder date, so that they are looked at every day while they wait."""
-    env.cr.execute(
-        SQL(
-            """
-            SELECT ticket_id FROM collection_promise
-             WHERE state = 'open' AND ticket_id = ANY(%(ids)s)
-             UNION
-            SELECT ticket_id FROM collection_payment_plan
-             WHERE state = 'active' AND ticket_id = ANY(%(ids)s)
-            """,
-            ids=list(case_ids),
-        )
-    )
-    paused = {case_id for (case_id,) in env.cr.fetchall()}
-    excepted = env["collection.exception"]._active_partner_ids(set(partner_ids), today)
-    return paused, excepted
+def cases_paused(env, case_ids, today):
+    """Cases (ids) whose reminders wait, by the case's own rule
+    (``collection.ticket.desk._collection_reminders_paused``: an open promise, a
+    running payment plan, a settlement, an exception of the customer running
+    today). The batch keeps today as their next reminder date, so that they are
+    looked at every day while they wait. Only the customer column is read first,
+    for any number of cases."""
+    cases = env["helpdesk.ticket"].sudo().browse(case_ids)
+    cases.fetch(["commercial_partner_id"])
+    return set(cases._collection_reminders_paused(today).ids)
 
 
 def customers_in_settlement(env):
@@ -276,8 +266,8 @@ def quiet_keys(env, keys, groups, cases, today):
         return {}
     busy = customers_with_service_issue(env) | customers_in_settlement(env)
     case_ids = [row.id for row in rows.values()]
-    queued = customers_with_queued_reminders(env, case_ids)
-    paused, excepted = cases_paused(env, case_ids, {key[1] for key in rows}, today)
+    queued = cases_with_queued_reminders(env, case_ids)
+    paused = cases_paused(env, case_ids, today)
     partners = env["res.partner"].browse({key[1] for key in rows})
     defaults, own = policies(env, partners)
     rules = env["collection.routing.rule"].sudo().search([])
@@ -293,7 +283,7 @@ def quiet_keys(env, keys, groups, cases, today):
         by_customer[(key[0], key[1])].append(key)
     quiet = {}
     for customer, customer_keys in by_customer.items():
-        if customer in busy or customer[1] in excepted:
+        if customer in busy:
             continue
         customer_rows = [rows.get(key) for key in customer_keys]
         if not all(customer_rows):
