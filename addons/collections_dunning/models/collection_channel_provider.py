@@ -256,14 +256,21 @@ class CollectionChannelProvider(models.Model):
     # ------------------------------------------------------------------
 
     def _deliver_each(self, reminders, send_one):
-        """Claim one, save the claim, call, save the answer, then the next: a
+        """Claim one, save the claim, call, note the answer, then the next: a
         crash, a rerun or a second worker never sends a reminder twice (at most
         the one in flight is left ``sending``, to be settled, never resent
         blindly), and those not reached yet stay queued for the next run. The
         gateway gets the same idempotency key for the same case and step.
 
+        Each answer is saved with the next claim, so one commit per message:
+        every answer is saved before the next gateway call, the last one when
+        the loop ends.
+
         ``send_one(reminder)`` makes one call and returns the gateway's reference
-        of the message, or raises ChannelDeliveryError.
+        of the message, or raises ChannelDeliveryError. It reads what it sends
+        from values prepared before the loop: each commit empties the ORM's
+        cache, and a field read afterwards would read it again for the whole
+        batch, once per message.
         """
         Run = self.env["collection.run"]
         for reminder in reminders:
@@ -272,6 +279,7 @@ class CollectionChannelProvider(models.Model):
                 continue
             if not reminder._claim(self):
                 continue  # another sender has it, or it was settled meanwhile
+            # The claim (and the previous answer) saved before the outside call.
             Run._checkpoint()
             try:
                 ref = send_one(reminder)
@@ -284,8 +292,8 @@ class CollectionChannelProvider(models.Model):
             else:
                 reminder._record_results({reminder.id: ("sent", None, ref)}, self)
                 self._circuit_record()
-            # An outside call cannot be rolled back: save each answer (in the cron).
-            Run._checkpoint()
+        # An outside call cannot be rolled back: the last answer saved (in the cron).
+        Run._checkpoint()
 
     # ------------------------------------------------------------------
     # Webhooks

@@ -26,23 +26,29 @@ class CollectionHttpJsonGateway(models.AbstractModel):
         answer = self._client().send(payload, idempotency_key=reference)
         return str(answer.get("id") or "")
 
-    def _http_json_send(self, client, reminder, text):
-        """One message to the JSON gateway, keyed by the reminder's idempotency key."""
-        key = reminder._idempotency_key()
-        payload = {
+    def _http_json_payload(self, reminder, text):
+        """The JSON message of one reminder, keyed by its idempotency key."""
+        return {
             "channel": reminder.channel,
             "to": reminder.recipient,
             "message": text,
-            "reference": key,
+            "reference": reminder._idempotency_key(),
             "case": reminder.ticket_id.number,
         }
-        return str(client.send(payload, idempotency_key=key).get("id") or "")
+
+    def _http_json_post(self, client, payload):
+        """One message to the JSON gateway; the gateway's reference of it."""
+        return str(client.send(payload, idempotency_key=payload["reference"]).get("id") or "")
+
+    def _http_json_send(self, client, reminder, text):
+        """One message to the JSON gateway, keyed by the reminder's idempotency key."""
+        return self._http_json_post(client, self._http_json_payload(reminder, text))
 
     def _deliver_http_json(self, reminders, messages):
         client = self._client()
+        payloads = {r.id: self._http_json_payload(r, messages[r.id]) for r in reminders}
         self._deliver_each(
-            reminders,
-            lambda reminder: self._http_json_send(client, reminder, messages[reminder.id]),
+            reminders, lambda reminder: self._http_json_post(client, payloads[reminder.id])
         )
 
     def _lookup_http_json(self, reminders):

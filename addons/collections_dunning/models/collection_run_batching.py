@@ -1,4 +1,5 @@
 import logging
+import time
 
 import psycopg2
 
@@ -165,7 +166,13 @@ class CollectionRunBatching(models.AbstractModel):
             self.env.invalidate_all()
 
     def _checkpoint(self, processed=0):
-        """Commit progress in the cron (so a crash resumes here); else do nothing."""
-        if self._in_cron():
+        """Commit progress in the cron (so a crash resumes here); else do nothing.
+        Returns the cron's time left. With nothing processed (a reminder's claim,
+        saved before its gateway call) only the commit: the cron's progress is
+        the same, so it is not written again."""
+        if not self._in_cron():
+            return float("inf")
+        if processed:
             return self.env["ir.cron"]._commit_progress(processed)
-        return float("inf")
+        self.env.cr.commit()  # pylint: disable=invalid-commit
+        return max(self.env.context.get("cron_end_time", float("inf")) - time.monotonic(), 0)

@@ -34,13 +34,16 @@ class CollectionTwilioGateway(models.AbstractModel):
         """One call per reminder: the text read out, then the one-key menu; the
         key presses and the call's end come back to the Twilio webhook."""
         client = self._twilio_client()
+        menu, from_number = self._ivr_menu_text(), self.twilio_from_number
+        calls = {}
+        for reminder in reminders:
+            url = self._webhook_url("twilio", reminder=reminder.id)
+            twiml = twilio_voice.reminder_twiml(messages[reminder.id], url, menu)
+            calls[reminder.id] = (reminder.recipient, from_number, twiml, url)
 
         def send_one(reminder):
-            url = self._webhook_url("twilio", reminder=reminder.id)
-            twiml = twilio_voice.reminder_twiml(messages[reminder.id], url, self._ivr_menu_text())
-            return client.create_call(
-                reminder.recipient, self.twilio_from_number, twiml, status_callback=url
-            )
+            to, caller, twiml, url = calls[reminder.id]
+            return client.create_call(to, caller, twiml, status_callback=url)
 
         self._deliver_each(reminders, send_one)
 

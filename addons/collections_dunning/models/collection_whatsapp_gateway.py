@@ -67,18 +67,17 @@ class CollectionWhatsappGateway(models.AbstractModel):
         if not ready:
             return
         client = self._whatsapp_client()
-
-        def send_one(reminder):
-            step = reminder.step_id
-            return client.send_template(
+        calls = {
+            reminder.id: (
                 reminder.recipient,
-                step.whatsapp_template_name,
-                step.whatsapp_template_lang,
+                reminder.step_id.whatsapp_template_name,
+                reminder.step_id.whatsapp_template_lang,
                 parameters[reminder.id],
                 reminder._idempotency_key(),
             )
-
-        self._deliver_each(ready, send_one)
+            for reminder in ready
+        }
+        self._deliver_each(ready, lambda reminder: client.send_template(*calls[reminder.id]))
 
     def _whatsapp_verify_subscription(self, mode, token, challenge):
         """Meta's endpoint check: the challenge echoed when the verify token

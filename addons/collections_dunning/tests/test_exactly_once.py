@@ -11,7 +11,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo import SUPERUSER_ID, api, fields
+from odoo import SUPERUSER_ID, api, fields, sql_db
 from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.collections_dunning.channel_client import JsonChannelClient
@@ -19,6 +19,8 @@ from odoo.addons.collections_dunning.channel_client import JsonChannelClient
 from .stub_gateway import StubGateway
 
 COUNT = 5
+# Queries per message sent: claim, commit before the call, answer (issue 13).
+MESSAGE_QUERIES = 4
 
 
 def _zone_at_noon():
@@ -191,3 +193,26 @@ class TestExactlyOnce(TransactionCase):
         keys = [request["key"] for request in gateway.requests]
         self.assertEqual(sorted(keys), sorted(set(keys)), "one message per reminder")
         self.assertEqual(len(gateway.messages), COUNT)
+
+    def test_each_message_costs_its_claim_commit_and_answer_only(self):
+        """Issue 13: a message costs its claim, the commit before the call and its
+        answer, the same for the first and the fifth; nothing sent is read again
+        after each commit (which empties the ORM's cache)."""
+        with StubGateway() as gateway:
+            reminder_ids = self._make_data(gateway.url)
+
+            def send(ids):
+                with self.registry.cursor() as cr:
+                    reminders = self._env(cr)["collection.reminder"].browse(ids)
+                    before = sql_db.sql_counter
+                    reminders._send_within_rules()
+                    cr.commit()
+                    return sql_db.sql_counter - before
+
+            with self._commit_per_call():
+                one = send(reminder_ids[:1])
+                four = send(reminder_ids[1:])
+        self.assertEqual(self._states(reminder_ids), ["sent"] * COUNT)
+        self.assertEqual(len(gateway.messages), COUNT)
+        per_message = (four - one) / 3
+        self.assertLessEqual(per_message, MESSAGE_QUERIES, f"{one} then {four} queries")
