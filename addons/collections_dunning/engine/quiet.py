@@ -67,8 +67,10 @@ class Records:
 
 
 def read_case_rows(env, cases):
-    """The rows of the open cases ``cases`` ({key: case}) in one query: the
-    case's columns, its overdue invoices and its customer's tags."""
+    """The rows of the open cases ``cases`` ({key: case}) in three flat queries:
+    the case's columns, its overdue invoices and its customer's tags. (One query
+    with a sub-select per case costs more than the three: PostgreSQL estimates it
+    high enough to compile it first.)"""
     by_id = {case.id: key for key, case in cases.items()}
     if not by_id:
         return {}
@@ -81,23 +83,27 @@ def read_case_rows(env, cases):
                    COALESCE(t.collection_dpd, 0), COALESCE(t.amount_overdue, 0),
                    t.next_reminder_date, t.collection_recovery_state,
                    t.collection_escalation_date, COALESCE(t.penal_accrued, 0),
-                   t.penal_accrued_date,
-                   ARRAY(SELECT r.move_id FROM collection_ticket_overdue_invoice_rel r
-                          WHERE r.ticket_id = t.id),
-                   ARRAY(SELECT c.category_id FROM res_partner_res_partner_category_rel c
-                          WHERE c.partner_id IN (t.partner_id, t.commercial_partner_id))
+                   t.penal_accrued_date, t.partner_id
               FROM helpdesk_ticket t
              WHERE t.id = ANY(%s)
             """,
             list(by_id),
         )
     )
+    case_values = env.cr.fetchall()
+    invoices = _grouped_ids(
+        env, "collection_ticket_overdue_invoice_rel", "ticket_id", "move_id", by_id
+    )
+    partner_ids = {values[2] for values in case_values} | {values[-1] for values in case_values}
+    partner_tags = _grouped_ids(
+        env, "res_partner_res_partner_category_rel", "partner_id", "category_id", partner_ids
+    )
     records = Records(env)
     rows = {}
-    for values in env.cr.fetchall():
+    for values in case_values:
         (case_id, company, partner, stage, team, policy, level, *rest) = values
         (due, dpd, amount, next_date, recovery, escalation, accrued, accrued_date) = rest[:8]
-        invoices, tags = rest[8:]
+        tags = partner_tags.get(rest[8], ()) + partner_tags.get(partner, ())
         rows[by_id[case_id]] = CaseRow(
             id=case_id,
             key=by_id[case_id],
@@ -115,10 +121,26 @@ def read_case_rows(env, cases):
             collection_escalation_date=escalation,
             penal_accrued=accrued,
             penal_accrued_date=accrued_date,
-            invoice_ids=frozenset(invoices),
+            invoice_ids=frozenset(invoices.get(case_id, ())),
             tag_ids=frozenset(tags),
         )
     return rows
+
+
+def _grouped_ids(env, table, key_column, value_column, keys):
+    """{key: (value, ...)} of a many2many table's rows for ``keys``."""
+    env.cr.execute(
+        SQL(
+            "SELECT %s, array_agg(%s) FROM %s WHERE %s = ANY(%s) GROUP BY %s",
+            SQL.identifier(key_column),
+            SQL.identifier(value_column),
+            SQL.identifier(table),
+            SQL.identifier(key_column),
+            list(keys),
+            SQL.identifier(key_column),
+        )
+    )
+    return {key: tuple(values) for key, values in env.cr.fetchall()}
 
 
 # ----------------------------------------------------------------------

@@ -47,9 +47,7 @@ class CollectionRunBatching(models.AbstractModel):
             if not in_time:
                 return
             for keys_batch in self._customer_batches(keys):
-                batch = RunBatch(
-                    keys=keys_batch, groups=groups, cases=open_cases, today=today, log=log
-                )
+                batch = self._batch(keys_batch, groups, open_cases, today, log)
                 self._send_reminders(self._run_batch(batch), log)
                 if self._checkpoint(len({key[1] for key in keys_batch})) <= 0:
                     return
@@ -100,6 +98,26 @@ class CollectionRunBatching(models.AbstractModel):
             batch += customer_keys
         if batch:
             yield batch
+
+    def _batch(self, keys, groups, open_cases, today, log):
+        """The batch of ``keys``: their overdue groups and open cases, the cases
+        and customers prefetched together with the batch's only. Read from the
+        chunk as they are, the first field a step reads after a commit (which
+        empties the ORM cache) would be read for the whole chunk, every batch."""
+        groups = {key: groups[key] for key in keys if key in groups}
+        cases = {key: open_cases[key] for key in keys if key in open_cases}
+        case_ids = [case.id for case in cases.values()]
+        partner_ids = {group["partner"].id for group in groups.values()}
+        return RunBatch(
+            keys=keys,
+            groups={
+                key: {**group, "partner": group["partner"].with_prefetch(partner_ids)}
+                for key, group in groups.items()
+            },
+            cases={key: case.with_prefetch(case_ids) for key, case in cases.items()},
+            today=today,
+            log=log,
+        )
 
     def _run_batch(self, batch):
         """One customer's bad data never stops the run for the others.
