@@ -74,10 +74,7 @@ class CollectionPartnerBureau(models.AbstractModel):
         customer keeps that status. Nothing is read first: the statement compares."""
         if not dpd_by_partner:
             return
-        rows = SQL(", ").join(
-            SQL("(%s, %s)", partner_id, self._collection_bureau_status_for(dpd, company))
-            for partner_id, dpd in dpd_by_partner.items()
-        )
+        status_for = self._collection_bureau_status_for
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -85,13 +82,14 @@ class CollectionPartnerBureau(models.AbstractModel):
                 UPDATE res_partner AS p
                    SET collection_bureau_status = v.status,
                        collection_bureau_status_date = %(today)s
-                  FROM (VALUES %(rows)s) AS v(id, status)
+                  FROM unnest(%(ids)s::int4[], %(statuses)s::varchar[]) AS v(id, status)
                  WHERE p.id = v.id
                    AND p.collection_bureau_status IS DISTINCT FROM v.status
                    AND COALESCE(p.collection_bureau_status, 'current') NOT IN %(final)s
                 """,
                 today=today,
-                rows=rows,
+                ids=list(dpd_by_partner),
+                statuses=[status_for(dpd, company) for dpd in dpd_by_partner.values()],
                 final=FINAL_BUREAU_STATUSES,
             )
         )

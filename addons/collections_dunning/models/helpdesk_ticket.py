@@ -30,6 +30,11 @@ class HelpdeskTicket(models.Model):
         "collection.ticket.service.issue",
     ]
 
+    # The collection Kanban: each stage's column lists its cases by days past due
+    # (the view's default order). On the days past due index alone, a column
+    # whose cases are less late than the others' read every case ahead of them.
+    _collection_stage_dpd_idx = models.Index("(stage_id, collection_dpd)")
+
     is_collection_ticket = fields.Boolean(
         string="In Collections",
         related="team_id.is_collection_team",
