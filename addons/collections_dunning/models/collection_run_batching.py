@@ -187,7 +187,8 @@ class CollectionRunBatching(models.AbstractModel):
         """Commit progress in the cron (so a crash resumes here); else do nothing.
         Returns the cron's time left. With nothing processed (a reminder's claim,
         saved before its gateway call) only the commit: the cron's progress is
-        the same, so it is not written again."""
+        the same, so it is neither read (a query per message, the commit having
+        emptied the cache) nor written again."""
         if not self._in_cron():
             return float("inf")
         if processed:

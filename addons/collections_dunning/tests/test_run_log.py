@@ -1,4 +1,6 @@
+import time
 from datetime import date, timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -112,3 +114,48 @@ class TestRunLog(CollectionsCommon):
         self.assertEqual(len(steps), len(set(steps)))
         for step in steps:
             self.assertTrue(callable(getattr(Run, step, None)), step)
+
+
+@tagged("post_install", "-at_install")
+class TestRunCheckpoint(CollectionsCommon):
+    """In the cron, a batch's checkpoint counts its customers on the cron's
+    progress and commits; a reminder's claim only commits (issue 13: its progress
+    is the same, so it is neither read nor written again), and both say the cron's time left."""
+
+    def _run_in_cron(self, seconds_left):
+        cron = self.env.ref("collections_dunning.ir_cron_collection_run")
+        _cron, progress = cron._add_progress()
+        progress.write({"remaining": 10, "done": 0})
+        run = self.env["collection.run"].with_context(
+            ir_cron_progress_id=progress.id,
+            cron_id=cron.id,
+            cron_end_time=time.monotonic() + seconds_left,
+        )
+        return run, progress
+
+    def test_claim_commits_without_reading_progress_and_batch_counts(self):
+        run, progress = self._run_in_cron(600)
+        commits = []
+        with patch.object(self.env.cr, "commit", lambda: commits.append(1)):
+            self.env.invalidate_all()  # as after the previous commit
+            with self.assertQueryCount(0):  # the commit only, the progress not read nor written
+                claim_left = run._checkpoint()
+            self.assertEqual(len(commits), 1, "the claim is saved before the gateway call")
+            self.assertEqual((progress.done, progress.remaining), (0, 10))
+            batch_left = run._checkpoint(4)
+            self.assertEqual(len(commits), 2)
+        self.assertEqual((progress.done, progress.remaining), (4, 6))
+        self.assertTrue(0 < claim_left <= 600)
+        self.assertTrue(0 < batch_left <= 600)
+
+    def test_time_left_is_zero_once_the_cron_is_out_of_time(self):
+        run, _progress = self._run_in_cron(-5)
+        with patch.object(self.env.cr, "commit", lambda: None):
+            self.assertEqual(run._checkpoint(), 0)
+            self.assertEqual(run._checkpoint(1), 0)
+
+    def test_outside_the_cron_nothing_is_committed(self):
+        commits = []
+        with patch.object(self.env.cr, "commit", lambda: commits.append(1)):
+            self.assertEqual(self.env["collection.run"]._checkpoint(3), float("inf"))
+        self.assertEqual(commits, [])
