@@ -360,6 +360,7 @@ class JobsBench:
             self._timed_run(env, timer, "first run", today, sent)
             self._timed_queues(env, timer, sent)
             self._timed_run(env, timer, "rerun the same day", today, sent)
+            daily.overnight(self.db_name)  # as in-process: autovacuum before the next day
             paying = daily.choose_payers(partner_ids)
             payers, kept, broken = daily.prepare_next_day(env, today, paying, self.portfolio)
             sent.since()
