@@ -86,6 +86,9 @@ class GatewayStub(_Served):
         lock = threading.Lock()
 
         class Handler(BaseHTTPRequestHandler):
+            # a connection kept between requests, as the real gateways keep it
+            protocol_version = "HTTP/1.1"
+
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
                 body = json.loads(self.rfile.read(length) or b"{}")

@@ -13,7 +13,12 @@ Protocol only, no models: the provider model drives it. One call is one attempt.
 from twilio.request_validator import RequestValidator
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
-from .channel_client import RETRYABLE_STATUS, ChannelDeliveryError, json_or_empty, post_once
+from .channel_client import (
+    RETRYABLE_STATUS,
+    ChannelDeliveryError,
+    GatewayClient,
+    json_or_empty,
+)
 
 DEFAULT_BASE_URL = "https://api.twilio.com"
 
@@ -61,14 +66,14 @@ def say_twiml(text, action_url=None, menu_text=None):
     return str(response)
 
 
-class TwilioVoiceClient:
+class TwilioVoiceClient(GatewayClient):
     """Place one outbound call per request."""
 
     def __init__(self, base_url, account_sid, auth_token, timeout=10.0):
+        super().__init__(timeout)
         base = (base_url or DEFAULT_BASE_URL).rstrip("/")
         self.url = f"{base}/2010-04-01/Accounts/{account_sid}/Calls.json"
         self.auth = (account_sid, auth_token)
-        self.timeout = timeout
 
     @staticmethod
     def call_form(to, from_, twiml, status_callback=None):
@@ -88,9 +93,8 @@ class TwilioVoiceClient:
     def create_call(self, to, from_, twiml, status_callback=None):
         """Place the call; return its SID or raise ChannelDeliveryError
         (retryable for 429 and 5xx)."""
-        response = post_once(
+        response = self._post(
             self.url,
-            self.timeout,
             data=self.call_form(to, from_, twiml, status_callback),
             auth=self.auth,
             headers={"Accept": "application/json"},

@@ -16,7 +16,7 @@ import hashlib
 import hmac
 import re
 
-from .channel_client import ChannelDeliveryError, json_or_empty, post_once
+from .channel_client import ChannelDeliveryError, GatewayClient, json_or_empty
 
 DEFAULT_BASE_URL = "https://graph.facebook.com/v21.0"
 
@@ -71,13 +71,13 @@ def message_text(message):
     return f"({kind} message)"
 
 
-class WhatsAppCloudClient:
+class WhatsAppCloudClient(GatewayClient):
     """Send one template message per call to a WhatsApp business phone number."""
 
     def __init__(self, base_url, phone_number_id, token, timeout=10.0):
+        super().__init__(timeout)
         self.url = f"{(base_url or DEFAULT_BASE_URL).rstrip('/')}/{phone_number_id}/messages"
         self.token = token
-        self.timeout = timeout
 
     @staticmethod
     def template_payload(to, name, language, parameters, reference=None):
@@ -108,9 +108,8 @@ class WhatsAppCloudClient:
     def send_template(self, to, name, language, parameters, reference=None):
         """Send the template; return the message id (``wamid``) or raise
         ChannelDeliveryError (retryable for 429, 5xx and throttling codes)."""
-        response = post_once(
+        response = self._post(
             self.url,
-            self.timeout,
             json=self.template_payload(to, name, language, parameters, reference),
             headers={
                 "Authorization": f"Bearer {self.token}",

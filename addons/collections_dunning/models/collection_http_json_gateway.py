@@ -45,22 +45,22 @@ class CollectionHttpJsonGateway(models.AbstractModel):
         return self._http_json_post(client, self._http_json_payload(reminder, text))
 
     def _deliver_http_json(self, reminders, messages):
-        client = self._client()
         payloads = {r.id: self._http_json_payload(r, messages[r.id]) for r in reminders}
-        self._deliver_each(
-            reminders, lambda reminder: self._http_json_post(client, payloads[reminder.id])
-        )
+        with self._client() as client:  # one connection for the loop
+            self._deliver_each(
+                reminders, lambda reminder: self._http_json_post(client, payloads[reminder.id])
+            )
 
     def _lookup_http_json(self, reminders):
         """The JSON gateway honours the idempotency key: asking again with the same
         key returns its first answer if it got the message, or sends it now if it
         did not: one message either way. Those it cannot answer for stay unknown."""
-        client = self._client()
         found = {}
-        for reminder in reminders.filtered("message"):
-            try:
-                ref = self._http_json_send(client, reminder, reminder.message)
-            except ChannelDeliveryError:
-                continue
-            found[reminder.id] = ("sent", None, ref)
+        with self._client() as client:
+            for reminder in reminders.filtered("message"):
+                try:
+                    ref = self._http_json_send(client, reminder, reminder.message)
+                except ChannelDeliveryError:
+                    continue
+                found[reminder.id] = ("sent", None, ref)
         return found

@@ -33,7 +33,6 @@ class CollectionTwilioGateway(models.AbstractModel):
     def _deliver_twilio_voice(self, reminders, messages):
         """One call per reminder: the text read out, then the one-key menu; the
         key presses and the call's end come back to the Twilio webhook."""
-        client = self._twilio_client()
         menu, from_number = self._ivr_menu_text(), self.twilio_from_number
         calls = {}
         for reminder in reminders:
@@ -41,11 +40,13 @@ class CollectionTwilioGateway(models.AbstractModel):
             twiml = twilio_voice.reminder_twiml(messages[reminder.id], url, menu)
             calls[reminder.id] = (reminder.recipient, from_number, twiml, url)
 
-        def send_one(reminder):
-            to, caller, twiml, url = calls[reminder.id]
-            return client.create_call(to, caller, twiml, status_callback=url)
+        with self._twilio_client() as client:  # one connection for the loop
 
-        self._deliver_each(reminders, send_one)
+            def send_one(reminder):
+                to, caller, twiml, url = calls[reminder.id]
+                return client.create_call(to, caller, twiml, status_callback=url)
+
+            self._deliver_each(reminders, send_one)
 
     def _twilio_signature_ok(self, urls, params, signature):
         self.ensure_one()

@@ -66,7 +66,6 @@ class CollectionWhatsappGateway(models.AbstractModel):
         ready = ready.filtered(lambda r: r.id in parameters)
         if not ready:
             return
-        client = self._whatsapp_client()
         calls = {
             reminder.id: (
                 reminder.recipient,
@@ -77,7 +76,8 @@ class CollectionWhatsappGateway(models.AbstractModel):
             )
             for reminder in ready
         }
-        self._deliver_each(ready, lambda reminder: client.send_template(*calls[reminder.id]))
+        with self._whatsapp_client() as client:  # one connection for the loop
+            self._deliver_each(ready, lambda reminder: client.send_template(*calls[reminder.id]))
 
     def _whatsapp_verify_subscription(self, mode, token, challenge):
         """Meta's endpoint check: the challenge echoed when the verify token

@@ -10,10 +10,30 @@ from urllib.parse import parse_qs
 
 
 class _LocalServer:
-    """A threaded HTTP server on a free local port, run as a context manager."""
+    """A threaded HTTP server on a free local port, run as a context manager.
+
+    With ``keep_alive`` set, it answers in HTTP/1.1 and keeps each connection
+    open for the caller's next request, as the real gateways do;
+    ``connections`` counts the connections it accepted."""
+
+    keep_alive = False
 
     def _serve(self, handler_class):
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
+        local = self
+        self.connections = 0
+        lock = threading.Lock()
+
+        class Handler(handler_class):
+            @property
+            def protocol_version(self):
+                return "HTTP/1.1" if local.keep_alive else "HTTP/1.0"
+
+            def setup(self):
+                super().setup()
+                with lock:
+                    local.connections += 1
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 

@@ -48,6 +48,21 @@ class TestJsonChannelClient(BaseCase):
                 JsonChannelClient(gateway.url, timeout=1).send({"x": 1})
         self.assertTrue(caught.exception.retryable)
 
+    def test_one_connection_for_the_calls_of_one_client(self):
+        """Issue 13: the calls of one delivery loop go through one kept
+        connection (with a real gateway, one TLS handshake per loop, not per
+        message); ``with`` closes it, and the next client opens its own."""
+        with StubGateway() as gateway:
+            gateway.keep_alive = True
+            with JsonChannelClient(gateway.url, timeout=2) as client:
+                for number in range(3):
+                    client.send({"n": number}, f"collection-1-{number}")
+            self.assertEqual(gateway.connections, 1)
+            with JsonChannelClient(gateway.url, timeout=2) as client:
+                client.send({"n": 3}, "collection-1-3")
+        self.assertEqual(len(gateway.messages), 4)
+        self.assertEqual(gateway.connections, 2)
+
     def test_unreachable_gateway_error_names_no_url(self):
         with StubGateway() as gateway:
             url = gateway.url

@@ -194,6 +194,21 @@ class TestExactlyOnce(TransactionCase):
         self.assertEqual(sorted(keys), sorted(set(keys)), "one message per reminder")
         self.assertEqual(len(gateway.messages), COUNT)
 
+    def test_one_sending_loop_keeps_one_connection_to_the_gateway(self):
+        """Issue 13: the reminders a provider sends in one loop share one kept
+        connection, each still claimed and committed before its own call
+        (they were one connection each: a TLS handshake per message with a real
+        gateway)."""
+        with StubGateway() as gateway:
+            gateway.keep_alive = True
+            reminder_ids = self._make_data(gateway.url)
+            with self._commit_per_call(), self.registry.cursor() as cr:
+                self._env(cr)["collection.reminder"].browse(reminder_ids)._send_within_rules()
+                cr.commit()
+        self.assertEqual(self._states(reminder_ids), ["sent"] * COUNT)
+        self.assertEqual(len(gateway.messages), COUNT)
+        self.assertEqual(gateway.connections, 1)
+
     def test_each_message_costs_its_claim_commit_and_answer_only(self):
         """Issue 13: a message costs its claim, the commit before the call and its
         answer, the same for the first and the fifth; nothing sent is read again

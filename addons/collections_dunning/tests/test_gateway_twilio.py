@@ -6,6 +6,8 @@ from twilio.request_validator import RequestValidator
 
 from odoo.tests import HttpCase, tagged
 
+from odoo.addons.collections_dunning.twilio_voice import TwilioVoiceClient, reminder_twiml
+
 from .common import GatewayCommon
 from .stub_gateway import TwilioVoiceStub
 
@@ -40,6 +42,22 @@ class TestTwilioVoiceGateway(TwilioMixin, GatewayCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_twilio()
+
+    def test_calls_of_one_loop_share_one_connection(self):
+        """Issue 13: one kept connection to Twilio for a delivery loop (one TLS
+        handshake per loop, not per call)."""
+        callback = "https://collections.example.com/collections/webhook/twilio/1"
+        twiml = reminder_twiml("You owe 900.", callback, "Press 1.")
+        with TwilioVoiceStub(ACCOUNT_SID, AUTH_TOKEN) as stub:
+            stub.keep_alive = True
+            with TwilioVoiceClient(stub.url, ACCOUNT_SID, AUTH_TOKEN, timeout=5) as client:
+                sids = [
+                    client.create_call("+918040001234", FROM_NUMBER, twiml, callback)
+                    for _n in range(3)
+                ]
+        self.assertEqual(stub.problems, [])
+        self.assertEqual(len(set(sids)), 3)
+        self.assertEqual(stub.connections, 1)
 
     def test_call_is_placed_as_documented(self):
         with TwilioVoiceStub(ACCOUNT_SID, AUTH_TOKEN) as stub:

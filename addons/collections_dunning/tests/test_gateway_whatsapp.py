@@ -8,6 +8,8 @@ from freezegun import freeze_time
 from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, tagged
 
+from odoo.addons.collections_dunning.whatsapp_cloud import WhatsAppCloudClient
+
 from .common import GatewayCommon
 from .stub_gateway import WhatsAppCloudStub
 
@@ -88,6 +90,22 @@ class TestWhatsAppCloudGateway(WhatsAppMixin, GatewayCommon):
         self.assertEqual(whatsapp.state, "sent")
         self.assertEqual(whatsapp.external_ref, "wamid.HBgM0001")
         self.assertEqual(whatsapp.provider_id, self.provider)
+
+    def test_messages_of_one_loop_share_one_connection(self):
+        """Issue 13: one kept connection to Meta for a delivery loop (one TLS
+        handshake per loop, not per message)."""
+        with WhatsAppCloudStub(PHONE_NUMBER_ID, TOKEN) as stub:
+            stub.keep_alive = True
+            with WhatsAppCloudClient(stub.url, PHONE_NUMBER_ID, TOKEN, timeout=5) as client:
+                ids = [
+                    client.send_template(
+                        "+918040001234", "payment_reminder", "en_US", [str(n)], f"ref-{n}"
+                    )
+                    for n in range(3)
+                ]
+        self.assertEqual(stub.problems, [])
+        self.assertEqual(len(set(ids)), 3)
+        self.assertEqual(stub.connections, 1)
 
     def test_rate_limits_and_outages_retry_then_send_once(self):
         script = [
