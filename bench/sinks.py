@@ -86,8 +86,11 @@ class GatewayStub(_Served):
         lock = threading.Lock()
 
         class Handler(BaseHTTPRequestHandler):
-            # a connection kept between requests, as the real gateways keep it
+            # a connection kept between requests, as the real gateways keep it,
+            # each answer sent at once (without TCP_NODELAY, the body waits for
+            # the client's delayed acknowledgement of the headers: 40 ms)
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True
 
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))

@@ -24,6 +24,10 @@ class _LocalServer:
         lock = threading.Lock()
 
         class Handler(handler_class):
+            # each answer sent at once: on a kept connection, the body would
+            # wait for the client's delayed acknowledgement of the headers
+            disable_nagle_algorithm = True
+
             @property
             def protocol_version(self):
                 return "HTTP/1.1" if local.keep_alive else "HTTP/1.0"
