@@ -107,6 +107,8 @@ class CollectionTicketDesk(models.AbstractModel):
         excepted = self.env["collection.exception"]._active_partner_ids(
             set(self.commercial_partner_id.ids), today
         )
+        if not excepted:
+            return self.browse()  # the usual day: nothing to filter, case by case
         return self.filtered(lambda ticket: ticket.commercial_partner_id.id in excepted)
 
     def _collection_open_settlement(self, interaction):
