@@ -9,6 +9,28 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
 
+def _counted(handler_class, local):
+    """``handler_class`` keeping its connections open when ``local.keep_alive``
+    says so, and counting them on ``local.connections``."""
+    lock = threading.Lock()
+
+    class Handler(handler_class):
+        # each answer sent at once: on a kept connection, the body would wait
+        # for the client's delayed acknowledgement of the headers
+        disable_nagle_algorithm = True
+
+        @property
+        def protocol_version(self):
+            return "HTTP/1.1" if local.keep_alive else "HTTP/1.0"
+
+        def setup(self):
+            with lock:
+                local.connections += 1
+            return super().setup()
+
+    return Handler
+
+
 class _LocalServer:
     """A threaded HTTP server on a free local port, run as a context manager.
 
@@ -19,25 +41,8 @@ class _LocalServer:
     keep_alive = False
 
     def _serve(self, handler_class):
-        local = self
         self.connections = 0
-        lock = threading.Lock()
-
-        class Handler(handler_class):
-            # each answer sent at once: on a kept connection, the body would
-            # wait for the client's delayed acknowledgement of the headers
-            disable_nagle_algorithm = True
-
-            @property
-            def protocol_version(self):
-                return "HTTP/1.1" if local.keep_alive else "HTTP/1.0"
-
-            def setup(self):
-                super().setup()
-                with lock:
-                    local.connections += 1
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _counted(handler_class, self))
         self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
