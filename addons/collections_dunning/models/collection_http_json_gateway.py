@@ -23,7 +23,8 @@ class CollectionHttpJsonGateway(models.AbstractModel):
             "reference": reference,
             "case": ticket.number,
         }
-        answer = self._client().send(payload, idempotency_key=reference)
+        with self._client() as client:
+            answer = client.send(payload, idempotency_key=reference)
         return str(answer.get("id") or "")
 
     def _http_json_payload(self, reminder, text):

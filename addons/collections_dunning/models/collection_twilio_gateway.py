@@ -17,9 +17,8 @@ class CollectionTwilioGateway(models.AbstractModel):
     )
 
     def _send_text_twilio_voice(self, ticket, number, text, reference):
-        return self._twilio_client().create_call(
-            number, self.twilio_from_number, twilio_voice.say_twiml(text)
-        )
+        with self._twilio_client() as client:
+            return client.create_call(number, self.twilio_from_number, twilio_voice.say_twiml(text))
 
     def _twilio_client(self):
         self.ensure_one()

@@ -44,9 +44,14 @@ class CollectionWhatsappGateway(models.AbstractModel):
             raise ChannelDeliveryError(
                 self.env._("set the template for notices on the channel provider %s", self.name)
             )
-        return self._whatsapp_client().send_template(
-            number, self.whatsapp_text_template, self.whatsapp_text_template_lang, [text], reference
-        )
+        with self._whatsapp_client() as client:
+            return client.send_template(
+                number,
+                self.whatsapp_text_template,
+                self.whatsapp_text_template_lang,
+                [text],
+                reference,
+            )
 
     def _whatsapp_client(self):
         self.ensure_one()
