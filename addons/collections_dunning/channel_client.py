@@ -77,22 +77,6 @@ class ChannelDeliveryError(Exception):
         self.retryable = retryable
 
 
-def post_once(url, timeout, session=None, **kwargs):
-    """One POST with ``requests`` (through ``session`` when given, on its kept
-    connection); a time-out or an unreachable gateway raises a retryable
-    ChannelDeliveryError that does not name the URL (it may hold an account id)."""
-    try:
-        return (session or requests).post(url, timeout=timeout, **kwargs)
-    except requests.Timeout:
-        raise ChannelDeliveryError("gateway did not answer in time", retryable=True) from None
-    except requests.RequestException as err:
-        # requests' messages quote the URL (and so a webhook's secret path or an
-        # account id): keep only the kind of failure.
-        raise ChannelDeliveryError(
-            f"gateway unreachable: {type(err).__name__}", retryable=True
-        ) from None
-
-
 def json_or_empty(response):
     """The JSON answer of a gateway, or {} when it is empty or not JSON."""
     try:
@@ -119,7 +103,19 @@ class GatewayClient:
         self.session.close()
 
     def _post(self, url, **kwargs):
-        return post_once(url, self.timeout, session=self.session, **kwargs)
+        """One POST on the kept connection; a time-out or an unreachable gateway
+        raises a retryable ChannelDeliveryError that does not name the URL (it
+        may hold an account id)."""
+        try:
+            return self.session.post(url, timeout=self.timeout, **kwargs)
+        except requests.Timeout:
+            raise ChannelDeliveryError("gateway did not answer in time", retryable=True) from None
+        except requests.RequestException as err:
+            # requests' messages quote the URL (and so a webhook's secret path or an
+            # account id): keep only the kind of failure.
+            raise ChannelDeliveryError(
+                f"gateway unreachable: {type(err).__name__}", retryable=True
+            ) from None
 
 
 class JsonChannelClient(GatewayClient):

@@ -40,12 +40,7 @@ class CollectionTwilioGateway(models.AbstractModel):
             calls[reminder.id] = (reminder.recipient, from_number, twiml, url)
 
         with self._twilio_client() as client:  # one connection for the loop
-
-            def send_one(reminder):
-                to, caller, twiml, url = calls[reminder.id]
-                return client.create_call(to, caller, twiml, status_callback=url)
-
-            self._deliver_each(reminders, send_one)
+            self._deliver_each(reminders, lambda reminder: client.create_call(*calls[reminder.id]))
 
     def _twilio_signature_ok(self, urls, params, signature):
         self.ensure_one()
