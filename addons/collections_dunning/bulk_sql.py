@@ -106,6 +106,31 @@ def replace_many2many(model, field_name, values):
     _invalidate(model, [field_name])
 
 
+def many2many_ids(model, field_name, ids):
+    """The stored ids of the many2many ``field_name`` of the records ``ids`` of
+    ``model``, ``{id: (other id, ...)}`` (records with none are left out), in one
+    grouped query on the relation table. Reading the field for tens of thousands
+    of records costs more: the ORM reads it a prefetch batch at a time, each
+    joined to the other side and sorted by its order. What the relation table
+    holds: no access rule and no archive filter of the other side applies."""
+    if not ids:
+        return {}
+    field = model._fields[field_name]
+    _flush(model.env)
+    model.env.cr.execute(
+        SQL(
+            "SELECT %s, array_agg(%s) FROM %s WHERE %s = ANY(%s) GROUP BY %s",
+            SQL.identifier(field.column1),
+            SQL.identifier(field.column2),
+            SQL.identifier(field.relation),
+            SQL.identifier(field.column1),
+            list(ids),
+            SQL.identifier(field.column1),
+        )
+    )
+    return {record_id: tuple(other_ids) for record_id, other_ids in model.env.cr.fetchall()}
+
+
 def reserve_numbers(env, code, count):
     """``count`` numbers of the sequence ``code`` in one query (one call per number
     when the sequence has gaps disallowed, as Odoo's own ``next_by_code`` does)."""

@@ -24,6 +24,8 @@ class CollectionTicketArtHandOver(models.AbstractModel):
         stage_received = self.env.ref("collections_art.stage_received")
         # Issue 13: one query for every new case's number, not two per case.
         numbers = bulk_sql.reserve_numbers(self.env, "helpdesk.ticket.sequence", len(sources))
+        # the handed-over cases' invoices only (through the field: the batch's)
+        invoices = bulk_sql.many2many_ids(sources, "overdue_invoice_ids", sources.ids)
         vals_list = []
         for (company, team), tickets in sources.grouped(
             lambda ticket: (ticket.company_id, ticket._art_hand_over_team())
@@ -53,7 +55,7 @@ class CollectionTicketArtHandOver(models.AbstractModel):
                         "amount_overdue": ticket.amount_overdue,
                         "collection_dpd": ticket.collection_dpd,
                         "collection_due_date": ticket.collection_due_date,
-                        "overdue_invoice_ids": [Command.set(ticket.overdue_invoice_ids.ids)],
+                        "overdue_invoice_ids": [Command.set(list(invoices.get(ticket.id, ())))],
                     }
                 )
         # No "created" note per case (issue 13: thousands on a first run): the case

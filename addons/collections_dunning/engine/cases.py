@@ -24,6 +24,7 @@ def plan_cases(Ticket, keys, groups, cases):
         closing=Ticket.browse(),
         cases=Ticket.browse([cases[key].id for key in keys if key in cases]),
     )
+    invoices = bulk_sql.many2many_ids(Ticket, "overdue_invoice_ids", plan.cases.ids)
     for key in keys:
         group, case = groups.get(key), cases.get(key)
         if not group:
@@ -36,7 +37,7 @@ def plan_cases(Ticket, keys, groups, cases):
                 plan.to_create.append((group, level))
             continue
         plan.figures[case.id] = group
-        if set(case.overdue_invoice_ids.ids) != set(group["invoice_ids"]):
+        if set(invoices.get(case.id, ())) != set(group["invoice_ids"]):
             plan.invoices[case.id] = group["invoice_ids"]
         if level and case.collection_level_id != level:
             plan.moves[level] |= case
@@ -244,13 +245,10 @@ def close_paid_cases(tickets):
         by_stage[stage] |= ticket
     for stage, stage_tickets in by_stage.items():
         stage_tickets.write(
-            {
-                "stage_id": stage.id,
-                "amount_overdue": 0.0,
-                "overdue_invoice_ids": [Command.clear()],
-                "next_reminder_date": False,
-            }
+            {"stage_id": stage.id, "amount_overdue": 0.0, "next_reminder_date": False}
         )
+    # one DELETE (the ORM's write reads every case's invoices first)
+    bulk_sql.replace_many2many(tickets, "overdue_invoice_ids", dict.fromkeys(tickets.ids, ()))
     tickets._message_log_batch(
         bodies={
             ticket.id: tickets.env._("Nothing is overdue any more: case closed as paid.")

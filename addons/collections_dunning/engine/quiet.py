@@ -23,6 +23,7 @@ from typing import Any
 
 from odoo.tools import SQL, float_is_zero
 
+from .. import bulk_sql
 from .overdue import policies, policy_for
 
 
@@ -91,13 +92,9 @@ def read_case_rows(env, cases):
         )
     )
     case_values = env.cr.fetchall()
-    invoices = _grouped_ids(
-        env, "collection_ticket_overdue_invoice_rel", "ticket_id", "move_id", by_id
-    )
+    invoices = bulk_sql.many2many_ids(env["helpdesk.ticket"], "overdue_invoice_ids", by_id)
     partner_ids = {values[2] for values in case_values} | {values[-1] for values in case_values}
-    partner_tags = _grouped_ids(
-        env, "res_partner_res_partner_category_rel", "partner_id", "category_id", partner_ids
-    )
+    partner_tags = bulk_sql.many2many_ids(env["res.partner"], "category_id", partner_ids)
     records = Records(env)
     rows = {}
     for values in case_values:
@@ -125,22 +122,6 @@ def read_case_rows(env, cases):
             tag_ids=frozenset(tags),
         )
     return rows
-
-
-def _grouped_ids(env, table, key_column, value_column, keys):
-    """{key: (value, ...)} of a many2many table's rows for ``keys``."""
-    env.cr.execute(
-        SQL(
-            "SELECT %s, array_agg(%s) FROM %s WHERE %s = ANY(%s) GROUP BY %s",
-            SQL.identifier(key_column),
-            SQL.identifier(value_column),
-            SQL.identifier(table),
-            SQL.identifier(key_column),
-            list(keys),
-            SQL.identifier(key_column),
-        )
-    )
-    return {key: tuple(values) for key, values in env.cr.fetchall()}
 
 
 # ----------------------------------------------------------------------

@@ -11,6 +11,12 @@ class CollectionSnapshot(models.Model):
     _name = "collection.snapshot"
     _description = "Collection Daily Snapshot"
     _order = "date desc, id desc"
+    # A row per open case and day, written by the run: its day is its date, its
+    # author the run. Without Odoo's create/write user and date columns, each row
+    # is checked against two foreign keys less and is four columns narrower
+    # (issue 13; the day's 55,000 rows of the 100,000-invoice bench: 2.4 s -> 1.9 s
+    # for the INSERTs, by a per-statement timer on copies of one database).
+    _log_access = False
 
     date = fields.Date(required=True, index=True)
     ticket_id = fields.Many2one(comodel_name="helpdesk.ticket", string="Case", index=True)
@@ -38,14 +44,12 @@ class CollectionSnapshot(models.Model):
             SQL(
                 """
                 INSERT INTO collection_snapshot (date, ticket_id, partner_id, company_id,
-                       team_id, user_id, level_id, bucket, dpd, amount_overdue,
-                       create_uid, write_uid, create_date, write_date)
+                       team_id, user_id, level_id, bucket, dpd, amount_overdue)
                 SELECT %(day)s, t.id, t.partner_id, t.company_id, t.team_id, t.user_id,
                        t.collection_level_id,
                        CASE WHEN s.closed THEN 'Paid' ELSE l.code END,
                        CASE WHEN s.closed THEN 0 ELSE t.collection_dpd END,
-                       CASE WHEN s.closed THEN 0 ELSE t.amount_overdue END,
-                       %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+                       CASE WHEN s.closed THEN 0 ELSE t.amount_overdue END
                   FROM helpdesk_ticket t
                   JOIN helpdesk_ticket_stage s ON s.id = t.stage_id
                   LEFT JOIN collection_policy_level l ON l.id = t.collection_level_id
@@ -53,11 +57,9 @@ class CollectionSnapshot(models.Model):
                 ON CONFLICT (date, ticket_id) DO UPDATE
                    SET level_id = EXCLUDED.level_id, bucket = EXCLUDED.bucket,
                        dpd = EXCLUDED.dpd, amount_overdue = EXCLUDED.amount_overdue,
-                       team_id = EXCLUDED.team_id, user_id = EXCLUDED.user_id,
-                       write_date = EXCLUDED.write_date
+                       team_id = EXCLUDED.team_id, user_id = EXCLUDED.user_id
                 """,
                 day=day,
-                uid=self.env.uid,
                 ids=tickets.ids,
             )
         )

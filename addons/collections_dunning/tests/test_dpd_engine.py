@@ -162,6 +162,7 @@ class TestDpdEngine(CollectionsCommon):
         self.assertTrue(case.stage_id.closed)
         self.assertEqual(case.stage_id, self.env.ref("collections_dunning.helpdesk_stage_paid"))
         self.assertEqual(case.amount_overdue, 0.0)
+        self.assertFalse(case.overdue_invoice_ids, "a paid case lists no overdue invoice")
         count = self.Reminder.search_count([])
         for n in range(21, 76):
             self._run(n)
@@ -350,3 +351,17 @@ class TestDpdEngine(CollectionsCommon):
         self.env.flush_all()
         self.env.invalidate_all()
         self.assertEqual(case.overdue_invoice_ids, self.invoice)
+
+    def test_many2many_ids_reads_what_is_stored_after_pending_writes(self):
+        """``bulk_sql.many2many_ids`` answers with the relation table's rows, a
+        value still pending in the ORM written first; records with none are left
+        out."""
+        case, other = self._create_ticket(), self._create_ticket()
+        second = self._create_invoice(self.customer, DUE, 300.0)
+        owner = case.sudo()._collection_as_owner()
+        owner.write({"overdue_invoice_ids": [Command.set((self.invoice | second).ids)]})
+        Ticket = self.env["helpdesk.ticket"].sudo()
+        stored = bulk_sql.many2many_ids(Ticket, "overdue_invoice_ids", [case.id, other.id])
+        self.assertEqual(set(stored), {case.id}, "a case without invoices is left out")
+        self.assertEqual(set(stored[case.id]), {self.invoice.id, second.id})
+        self.assertEqual(bulk_sql.many2many_ids(Ticket, "overdue_invoice_ids", []), {})
