@@ -221,6 +221,53 @@ class OrmProfile:
         return dict(ranked[:count])
 
 
+class SqlProfile:
+    """With BENCH_SQL=<n>, the run's time per SQL statement: each statement's
+    text (whitespace folded, its first 100 characters, so one statement with
+    other parameters counts as one), how many times it ran and its total time,
+    measured around the database call (``odoo.sql_db.Cursor.execute``); the n
+    costliest are printed after the step table. Without it, nothing is wrapped."""
+
+    def __init__(self, name):
+        self.name = name
+        self.count = int(os.environ.get("BENCH_SQL") or 0)
+        self.totals = {}
+
+    def __enter__(self):
+        if not self.count:
+            return self
+        self.original = sql_db.Cursor.execute
+        original, totals = self.original, self.totals
+
+        @functools.wraps(original)
+        def execute(cursor, query, params=None, log_exceptions=True):
+            start = time.perf_counter()
+            try:
+                return original(cursor, query, params, log_exceptions)
+            finally:
+                text = query.code if isinstance(query, odoo.tools.SQL) else str(query)
+                key = " ".join(text.split())[:100]
+                calls, seconds = totals.get(key, (0, 0.0))
+                totals[key] = (calls + 1, seconds + time.perf_counter() - start)
+
+        sql_db.Cursor.execute = execute
+        return self
+
+    def __exit__(self, *exc):
+        if self.count:
+            sql_db.Cursor.execute = self.original
+
+    def print(self):
+        if not self.count:
+            return
+        print(f"\nCostliest SQL statements of the {self.name} (BENCH_SQL={self.count}):")
+        print("| statement (first 100 characters) | calls | time |")
+        print("| --- | ---: | ---: |")
+        ranked = sorted(self.totals.items(), key=lambda item: -item[1][1])
+        for text, (calls, seconds) in ranked[: self.count]:
+            print(f"| `{text}` | {calls:,} | {seconds:.2f} s |")
+
+
 @contextmanager
 def python_profile(name):
     """With BENCH_PROFILE=<folder>, the phase's Python profile goes to
@@ -485,7 +532,7 @@ def time_queues(env, timer, sent):
 def time_daily_runs(env, timer, today, sent):
     """Our daily run as the cron does it: first run, rerun, then (once
     ``desk()`` has timed the desk) the next day, each followed by Odoo's queues.
-    Returns the per-step profiles of the first run and of the next day."""
+    Returns the per-step profiles of the first run and its SQL statements."""
     with (
         StepProfile(env) as profile,
         StepProfile(env, HOT_SPOTS) as hot,
@@ -494,6 +541,7 @@ def time_daily_runs(env, timer, today, sent):
         with (
             timer.measure("collections: first run", engine="in-process") as row,
             python_profile("first_run"),
+            SqlProfile("first run") as statements,
         ):
             log = daily.run_as_cron(env, today)
         row["did"] = row["work"] = f"{daily.log_summary(log, env)}; {sent.since()}"
@@ -502,12 +550,12 @@ def time_daily_runs(env, timer, today, sent):
     with timer.measure("collections: rerun the same day", engine="in-process") as row:
         log = daily.run_as_cron(env, today)
     row["did"] = row["work"] = f"{daily.log_summary(log, env)}; {sent.since()}"
-    return first
+    return first, statements
 
 
 def time_next_day(env, timer, today, portfolio, sent):
     """The next day: payments, promises come due, level moves, reminders; then
-    Odoo's queues. Returns the run's per-step profiles."""
+    Odoo's queues. Returns the run's per-step profiles and its SQL statements."""
     paying = daily.choose_payers(portfolio.partner_ids)
     payers, kept, broken = daily.prepare_next_day(env, today, paying, portfolio)
     sent.since()
@@ -519,6 +567,7 @@ def time_next_day(env, timer, today, portfolio, sent):
         with (
             timer.measure("collections: next day (steady state)", engine="in-process") as row,
             python_profile("next_day"),
+            SqlProfile("next day") as statements,
         ):
             log = daily.run_as_cron(env, today + timedelta(days=1))
         row["work"] = f"{daily.log_summary(log, env)}; {sent.since()}"
@@ -526,7 +575,7 @@ def time_next_day(env, timer, today, portfolio, sent):
     row["did"] = f"{payers:,} customers paid, {kept + broken:,} promises due; {row['work']}"
     following = (dict(profile.totals), {**hot.totals, **rc.top()})
     time_queues(env, timer, sent)
-    return following
+    return following, statements
 
 
 def print_profiles(first, following):
@@ -579,20 +628,22 @@ def main(config_file, db_name, count):
                 cc_seconds = time_credit_control(env, timer, today)
                 # 3. Our daily run, as the cron does it, in this process.
                 sent = daily.Sent(smtp, gateway)
-                first = time_daily_runs(env, timer, today, sent)
+                first, first_statements = time_daily_runs(env, timer, today, sent)
                 # 4. The desk over the open cases, as an agent: right after the
                 # run, then as autovacuum leaves the tables the run rewrote.
                 desk = desk_timings(registry, agent_id, manager_id)
                 vacuum = daily.overnight(db_name)
                 desk_after = desk_timings(registry, agent_id, manager_id)
                 # 5. The next day: payments, promises come due, level moves, reminders.
-                following = time_next_day(env, timer, today, portfolio, sent)
+                following, next_statements = time_next_day(env, timer, today, portfolio, sent)
             # 6. The same runs on queue_job, with a real Odoo server and its job workers.
             jobs.run(timer, today, portfolio.partner_ids)
 
     print_table(count, setup, timer.rows, cc_seconds)
     print(compare_work(timer.rows))
     print_profiles(first, following)
+    first_statements.print()
+    next_statements.print()
     print_desk(desk, desk_after, vacuum)
 
 
