@@ -75,30 +75,34 @@ def update_rows(model, values, *, none_keeps=True):
     _invalidate(model, used)
 
 
+def _relation(model, field_name):
+    """The relation table of the many2many ``field_name`` of ``model`` and its
+    two columns (this side's, the other side's), as SQL identifiers."""
+    field = model._fields[field_name]
+    return (
+        SQL.identifier(field.relation),
+        SQL.identifier(field.column1),
+        SQL.identifier(field.column2),
+    )
+
+
 def replace_many2many(model, field_name, values):
     """Set the many2many ``field_name`` of the records ``{id: [ids]}`` of ``model``
     to exactly these ids, in two statements."""
     if not values:
         return
-    field = model._fields[field_name]
+    table, mine, theirs = _relation(model, field_name)
     record_ids = list(values)
     pairs = [(record_id, other_id) for record_id in record_ids for other_id in values[record_id]]
     _flush(model.env)
-    model.env.cr.execute(
-        SQL(
-            "DELETE FROM %s WHERE %s = ANY(%s)",
-            SQL.identifier(field.relation),
-            SQL.identifier(field.column1),
-            record_ids,
-        )
-    )
+    model.env.cr.execute(SQL("DELETE FROM %s WHERE %s = ANY(%s)", table, mine, record_ids))
     if pairs:
         model.env.cr.execute(
             SQL(
                 "INSERT INTO %s (%s, %s) SELECT * FROM unnest(%s::int[], %s::int[])",
-                SQL.identifier(field.relation),
-                SQL.identifier(field.column1),
-                SQL.identifier(field.column2),
+                table,
+                mine,
+                theirs,
                 [pair[0] for pair in pairs],
                 [pair[1] for pair in pairs],
             )
@@ -115,17 +119,17 @@ def many2many_ids(model, field_name, ids):
     holds: no access rule and no archive filter of the other side applies."""
     if not ids:
         return {}
-    field = model._fields[field_name]
+    table, mine, theirs = _relation(model, field_name)
     _flush(model.env)
     model.env.cr.execute(
         SQL(
             "SELECT %s, array_agg(%s) FROM %s WHERE %s = ANY(%s) GROUP BY %s",
-            SQL.identifier(field.column1),
-            SQL.identifier(field.column2),
-            SQL.identifier(field.relation),
-            SQL.identifier(field.column1),
+            mine,
+            theirs,
+            table,
+            mine,
             list(ids),
-            SQL.identifier(field.column1),
+            mine,
         )
     )
     return {record_id: tuple(other_ids) for record_id, other_ids in model.env.cr.fetchall()}
