@@ -123,6 +123,21 @@ HOT_SPOTS = (
 )
 
 
+def counted(totals, label, call):
+    """``call()``, its call, time and queries added to ``totals[label]``
+    (calls, seconds, queries)."""
+    queries, start = sql_db.sql_counter, time.perf_counter()
+    try:
+        return call()
+    finally:
+        calls, seconds, count = totals.get(label, (0, 0.0, 0))
+        totals[label] = (
+            calls + 1,
+            seconds + time.perf_counter() - start,
+            count + sql_db.sql_counter - queries,
+        )
+
+
 class StepProfile:
     """Calls, time and queries per method, by wrapping the methods on the
     registry's classes for the duration: by default the steps of
@@ -150,16 +165,7 @@ class StepProfile:
 
         @functools.wraps(original)
         def step(*args, **kwargs):
-            queries, start = sql_db.sql_counter, time.perf_counter()
-            try:
-                return original(*args, **kwargs)
-            finally:
-                calls, seconds, count = totals.get(label, (0, 0.0, 0))
-                totals[label] = (
-                    calls + 1,
-                    seconds + time.perf_counter() - start,
-                    count + sql_db.sql_counter - queries,
-                )
+            return counted(totals, label, lambda: original(*args, **kwargs))
 
         return step
 
@@ -184,16 +190,7 @@ class OrmProfile:
         self.add = Callbacks.add
 
     def _count(self, label, call):
-        queries, start = sql_db.sql_counter, time.perf_counter()
-        try:
-            return call()
-        finally:
-            calls, seconds, count = self.totals.get(label, (0, 0.0, 0))
-            self.totals[label] = (
-                calls + 1,
-                seconds + time.perf_counter() - start,
-                count + sql_db.sql_counter - queries,
-            )
+        return counted(self.totals, label, call)
 
     def __enter__(self):
         profile, recompute, add = self, self.recompute, self.add
@@ -241,14 +238,9 @@ class SqlProfile:
 
         @functools.wraps(original)
         def execute(cursor, query, params=None, log_exceptions=True):
-            start = time.perf_counter()
-            try:
-                return original(cursor, query, params, log_exceptions)
-            finally:
-                text = query.code if isinstance(query, odoo.tools.SQL) else str(query)
-                key = " ".join(text.split())[:100]
-                calls, seconds = totals.get(key, (0, 0.0))
-                totals[key] = (calls + 1, seconds + time.perf_counter() - start)
+            text = query.code if isinstance(query, odoo.tools.SQL) else str(query)
+            key = " ".join(text.split())[:100]
+            return counted(totals, key, lambda: original(cursor, query, params, log_exceptions))
 
         sql_db.Cursor.execute = execute
         return self
@@ -264,7 +256,7 @@ class SqlProfile:
         print("| statement (first 100 characters) | calls | time |")
         print("| --- | ---: | ---: |")
         ranked = sorted(self.totals.items(), key=lambda item: -item[1][1])
-        for text, (calls, seconds) in ranked[: self.count]:
+        for text, (calls, seconds, _queries) in ranked[: self.count]:
             print(f"| `{text}` | {calls:,} | {seconds:.2f} s |")
 
 
