@@ -3,7 +3,7 @@
     "name": "Collections Asset Recovery",
     "summary": "Asset Recovery Team: case validation, mobile field visits, legal "
     "notices and NPA, Slack escalation",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "license": "AGPL-3",
     "category": "Accounting/Accounting",
     "author": "Odoo Collections",

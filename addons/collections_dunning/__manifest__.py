@@ -3,7 +3,7 @@
     "name": "Collections Dunning",
     "summary": "Hand payment tickets over from Support to Collections and "
     "work overdue customers from the helpdesk",
-    "version": "19.0.1.3.0",
+    "version": "19.0.1.4.0",
     "license": "AGPL-3",
     "category": "Accounting/Accounting",
     "author": "Odoo Collections",

@@ -24,6 +24,7 @@ class HelpdeskTicket(models.Model):
 
     amount_overdue = fields.Monetary(groups=ART_FINANCE_GROUPS)
     partner_overdue_amount = fields.Monetary(groups=ART_FINANCE_GROUPS)
+    collection_amount_overdue_text = fields.Char(groups=ART_FINANCE_GROUPS)
     is_art_case = fields.Boolean(
         string="Asset Recovery Case", related="team_id.is_art_team", store=True
     )

@@ -1,9 +1,13 @@
+import importlib.util
+import re
 from datetime import timedelta
+from pathlib import Path
 
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools import format_amount
 
 from odoo.addons.collections_dunning.tests.stub_gateway import StubGateway
 
@@ -25,6 +29,8 @@ class TestArtNotification(ArtCommon):
             self.assertEqual(case.art_validation_sla_state, "pending")
         mail = case.art_notification_mail_id
         self.assertIn("Recovery of your purifier PUR-000123", mail.subject)
+        amount = format_amount(self.env, case.sudo().amount_overdue, case.company_currency_id)
+        self.assertRegex(mail.body_html, rf"days past due with\s+{re.escape(amount)} unpaid")
         # no WhatsApp gateway as shipped: the officer has it to send by hand
         todo = case.art_notification_activity_id
         self.assertEqual(todo.user_id, self.officer)
@@ -38,6 +44,29 @@ class TestArtNotification(ArtCommon):
         with freeze_time(at(61, 14)):
             todo.with_user(self.officer).action_feedback("Sent from the field phone")
         self.assertEqual(case.art_notified_date, at(61, 13), "the first channel out counts")
+
+    def test_notification_templates_evaluate_no_python(self):
+        """Plain placeholders: Odoo renders them without compiling the template
+        for each customer, and users outside the template editors may edit them."""
+        for xmlid in ("mail_template_recovery_notification", "sms_template_recovery_notification"):
+            template = self.env.ref(f"collections_art.{xmlid}")
+            self.assertFalse(template._has_unsafe_expression(), xmlid)
+
+    def test_notification_templates_upgrade_to_plain_placeholders(self):
+        """A database from before 19.0.1.2.0 keeps its notification templates (not
+        updated by an upgrade): the migration rewrites their amount's Python call
+        into the plain placeholder and leaves the rest of their wording alone."""
+        sms = self.env.ref("collections_art.sms_template_recovery_notification")
+        sms.body = "Pay {{ format_amount(object.amount_overdue, object.company_currency_id) }} now."
+        path = Path(__file__).parents[1] / "migrations" / "19.0.1.2.0" / "post-migration.py"
+        spec = importlib.util.spec_from_file_location("collections_art_post_1_2_0", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        self.env.flush_all()
+        module.migrate(self.env.cr, "19.0.1.1.0")
+        sms.invalidate_recordset()
+        self.assertEqual(sms.body, "Pay {{ object.collection_amount_overdue_text }} now.")
+        self.assertFalse(sms._has_unsafe_expression())
 
     def test_notification_sent_by_hand_notifies(self):
         case = self._validated_case()

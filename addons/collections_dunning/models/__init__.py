@@ -67,6 +67,7 @@ from . import collection_default_reason
 from . import collection_ticket_recovery
 from . import collection_ticket_service_pause
 from . import collection_ticket_hand_over
+from . import collection_ticket_placeholders
 from . import helpdesk_ticket
 from . import mail_activity
 from . import mail_mail

@@ -28,6 +28,7 @@ class HelpdeskTicket(models.Model):
         "collection.ticket.service.pause",
         "collection.ticket.hand.over",
         "collection.ticket.service.issue",
+        "collection.ticket.placeholders",
     ]
 
     # The collection Kanban: each stage's column lists its cases by days past due

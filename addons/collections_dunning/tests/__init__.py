@@ -43,3 +43,4 @@ from . import test_collection_claim
 from . import test_commitment_letter
 from . import test_service_issue_first
 from . import test_migrations
+from . import test_reminder_templates

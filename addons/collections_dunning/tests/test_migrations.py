@@ -5,7 +5,7 @@ from pathlib import Path
 from freezegun import freeze_time
 
 from odoo.tests import tagged
-from odoo.tools import sql
+from odoo.tools import format_amount, sql
 
 from .common import CollectionsCommon
 
@@ -59,3 +59,46 @@ class TestMigrations(CollectionsCommon):
             [("partner_id", "=", self.customer.id)], order="date"
         )
         self.assertEqual(snapshots.mapped("dpd"), [3, 4])
+
+    def test_reminders_get_plain_placeholders_in_1_4_0(self):
+        """A database from before 19.0.1.4.0 keeps its reminder templates (they are
+        not updated by an upgrade), with the amount as a Python call: the
+        migration rewrites that expression in every language and keeps the rest
+        of each template as the company wrote it; the reminder says the same."""
+        old_amount = "format_amount(object.amount_overdue, object.company_currency_id)"
+        mail = self.env.ref("collections_dunning.mail_template_reminder")
+        sms = self.env.ref("collections_dunning.sms_template_reminder")
+        cr = self.env.cr
+        cr.execute(
+            """
+            UPDATE mail_template SET subject = jsonb_build_object(
+                'en_US', 'Reminder: {{ ' || %(old)s || ' }} unpaid')
+             WHERE id = %(mail)s;
+            UPDATE sms_template SET body = jsonb_build_object(
+                'en_US', 'Please pay {{ ' || %(old)s || ' }} today.',
+                'fr_FR', 'Merci de payer {{ ' || %(old)s || ' }} aujourd''hui.')
+             WHERE id = %(sms)s
+            """,
+            {"old": old_amount, "mail": mail.id, "sms": sms.id},
+        )
+        self.env.invalidate_all()
+        self.assertTrue(sms._has_unsafe_expression())
+        migration("19.0.1.4.0", "post-migration")(cr, "19.0.1.3.0")
+        self.env.invalidate_all()
+        placeholder = "{{ object.collection_amount_overdue_text }}"
+        self.assertEqual(mail.subject, f"Reminder: {placeholder} unpaid")
+        self.assertEqual(sms.body, f"Please pay {placeholder} today.")
+        cr.execute("SELECT body->>'fr_FR' FROM sms_template WHERE id = %s", [sms.id])
+        self.assertEqual(cr.fetchone()[0], f"Merci de payer {placeholder} aujourd'hui.")
+        self.assertNotIn("format_amount", mail.body_html)
+        self.assertFalse(mail._has_unsafe_expression())
+        self.assertFalse(sms._has_unsafe_expression())
+        with freeze_time(DUE):
+            self._create_invoice(self.customer, DUE, 900.0)
+        self._run(1)
+        case = self.env["helpdesk.ticket"].search([("partner_id", "=", self.customer.id)])
+        amount = format_amount(self.env, 900.0, case.company_currency_id)
+        sent = self.env["mail.mail"].search(
+            [("model", "=", "helpdesk.ticket"), ("res_id", "=", case.id)]
+        )
+        self.assertEqual(sent.subject, f"Reminder: {amount} unpaid")
