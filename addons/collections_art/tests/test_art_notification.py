@@ -1,7 +1,5 @@
-import importlib.util
 import re
 from datetime import timedelta
-from pathlib import Path
 
 from freezegun import freeze_time
 
@@ -9,6 +7,7 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import format_amount
 
+from odoo.addons.collections_dunning.tests.common import migration
 from odoo.addons.collections_dunning.tests.stub_gateway import StubGateway
 
 from .common import ArtCommon, at
@@ -58,12 +57,8 @@ class TestArtNotification(ArtCommon):
         into the plain placeholder and leaves the rest of their wording alone."""
         sms = self.env.ref("collections_art.sms_template_recovery_notification")
         sms.body = "Pay {{ format_amount(object.amount_overdue, object.company_currency_id) }} now."
-        path = Path(__file__).parents[1] / "migrations" / "19.0.1.2.0" / "post-migration.py"
-        spec = importlib.util.spec_from_file_location("collections_art_post_1_2_0", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
         self.env.flush_all()
-        module.migrate(self.env.cr, "19.0.1.1.0")
+        migration("19.0.1.2.0", "post-migration", "collections_art")(self.env.cr, "19.0.1.1.0")
         sms.invalidate_recordset()
         self.assertEqual(sms.body, "Pay {{ object.collection_amount_overdue_text }} now.")
         self.assertFalse(sms._has_unsafe_expression())

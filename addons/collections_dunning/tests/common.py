@@ -1,5 +1,7 @@
+import importlib.util
 from contextlib import contextmanager
 from datetime import date, timedelta
+from pathlib import Path
 
 from freezegun import freeze_time
 
@@ -7,6 +9,15 @@ from odoo import Command, fields
 from odoo.tests import new_test_user
 
 from odoo.addons.base.tests.common import BaseCommon, MockSmtplibCase
+
+
+def migration(version, name, addon="collections_dunning"):
+    """The ``migrate`` function of ``addon``'s migrations/<version>/<name>.py."""
+    path = Path(__file__).parents[2] / addon / "migrations" / version / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"{addon}_{name}_{version}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.migrate
 
 
 class AcceptingSmsApi:

@@ -1,26 +1,14 @@
-import importlib.util
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 from freezegun import freeze_time
 
 from odoo.tests import tagged
 from odoo.tools import format_amount, sql
 
-from .common import CollectionsCommon
+from .common import CollectionsCommon, migration
 
-MIGRATIONS = Path(__file__).parent.parent / "migrations"
 DUE = date(2031, 5, 1)
 LOG_COLUMNS = ("create_uid", "write_uid", "create_date", "write_date")
-
-
-def migration(version, name):
-    """The ``migrate`` function of migrations/<version>/<name>.py."""
-    path = MIGRATIONS / version / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"collections_dunning_{name}_{version}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.migrate
 
 
 @tagged("post_install", "-at_install")
